@@ -1,0 +1,71 @@
+# 同心 — two commands on a fresh machine: `make run` and `make test`.
+PORT ?= 8000
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+VENV_STAMP := $(VENV)/.installed
+NPM_STAMP := node_modules/.installed
+SYSTEM_STAMP := var/.system-packages
+export DJANGO_SETTINGS_MODULE ?= tongxin.settings.dev
+
+.PHONY: setup run test test-fast test-browser lint format bench demo migrate system-packages clean
+
+# Python packages into .venv (again only when pyproject.toml changes).
+$(VENV_STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip >/dev/null
+	$(PIP) install -q ".[dev]"
+	@touch $@
+
+# Front-end packages from npm, pinned by the lock file, served by the app itself (no CDN).
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# System packages: Chinese fonts and Pango (PDF), Chromium (browser tests). apt only when missing and root.
+system-packages:
+	@missing=""; \
+	for p in fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 chromium; do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then echo "安装系统软件包：$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "缺少系统软件包：$$missing（请以 root 运行或手动安装）"; fi; \
+	fi
+
+migrate: $(VENV_STAMP)
+	$(PY) manage.py migrate --noinput -v0
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+setup: $(VENV_STAMP) $(NPM_STAMP) demo
+
+run: setup
+	@echo ""
+	@echo "同心已就绪：http://127.0.0.1:$(PORT)"
+	@echo "演示账号（密码均为 Tongxin@2025）："
+	@echo "  admin 系统管理员 · staff 工作人员 · leader 领导 · member 委员 · advisor 顾问 · unit 承办单位 · partner 联动单位"
+	@echo ""
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: system-packages $(VENV_STAMP) $(NPM_STAMP)
+	DJANGO_SETTINGS_MODULE=tongxin.settings.test $(PY) -m pytest
+
+test-fast: $(VENV_STAMP) $(NPM_STAMP)
+	DJANGO_SETTINGS_MODULE=tongxin.settings.test $(PY) -m pytest -m "not browser"
+
+lint: $(VENV_STAMP)
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: $(VENV_STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: setup
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,42 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from core.roles import Role
+from organisations.models import Organisation
+
+from .models import NotificationMode, Script
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "用户名或密码不正确，请重新输入。连续多次输错将暂停登录 15 分钟。",
+        "inactive": "该账号已停用，请联系系统管理员。",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "用户名"
+        self.fields["password"].label = "密码"
+
+
+class PreferencesForm(forms.Form):
+    script = forms.ChoiceField(label="文字", choices=Script.choices, widget=forms.RadioSelect)
+    notification_mode = forms.ChoiceField(label="通知方式", choices=NotificationMode.choices)
+
+
+class UserForm(forms.Form):
+    username = forms.CharField(label="用户名", max_length=150)
+    full_name = forms.CharField(label="姓名", max_length=100, required=False)
+    role = forms.ChoiceField(label="角色", choices=Role.choices)
+    organisation = forms.ModelChoiceField(
+        label="所属机构", queryset=Organisation.objects.all(), required=False
+    )
+    email = forms.EmailField(label="电子邮箱", required=False)
+    phone = forms.CharField(label="手机", max_length=30, required=False)
+    password = forms.CharField(
+        label="密码",
+        widget=forms.PasswordInput,
+        required=False,
+        help_text="新建用户必填；修改时留空表示不改。",
+    )
+    is_active = forms.BooleanField(label="启用", required=False, initial=True)

@@ -1,0 +1,92 @@
+"""Shared pieces of the JSON API: authentication, strict input schemas, Chinese error bodies."""
+
+from django.utils import timezone
+from ninja import Schema
+from ninja.security import APIKeyCookie, HttpBearer
+from pydantic import ConfigDict
+
+
+class InputSchema(Schema):
+    """Base of every request body: unknown fields are refused (with a Chinese message)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class BearerToken(HttpBearer):
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request, token):
+        from accounts.models import ApiToken
+
+        try:
+            api_token = ApiToken.objects.select_related("user", "user__organisation").get(
+                key_hash=ApiToken.hash(token)
+            )
+        except ApiToken.DoesNotExist:
+            return None
+        if not api_token.user.is_active:
+            return None
+        # Only touch the row when the stamp is stale, so reads stay free of writes.
+        now = timezone.now()
+        if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 3600:
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        request.user = api_token.user
+        return api_token.user
+
+
+class SessionAuth(APIKeyCookie):
+    """Logged-in browser session; unsafe methods also need the CSRF token (as in the pages)."""
+
+    param_name = "sessionid"
+
+    def __init__(self):
+        super().__init__(csrf=True)
+
+    def authenticate(self, request, key):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_active:
+            return user
+        return None
+
+
+_PYDANTIC_ZH = {
+    "missing": "缺少必填字段",
+    "extra_forbidden": "不允许的字段",
+    "string_type": "应为文本",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "bool_type": "应为布尔值",
+    "bool_parsing": "应为布尔值",
+    "float_parsing": "应为数字",
+    "date_from_datetime_parsing": "日期格式不正确（应为 YYYY-MM-DD）",
+    "date_parsing": "日期格式不正确（应为 YYYY-MM-DD）",
+    "datetime_parsing": "时间格式不正确",
+    "datetime_from_date_parsing": "时间格式不正确",
+    "enum": "取值不在允许范围内",
+    "literal_error": "取值不在允许范围内",
+    "string_too_long": "文本过长",
+    "string_too_short": "文本过短",
+    "list_type": "应为列表",
+    "dict_type": "应为对象",
+    "model_attributes_type": "应为对象",
+    "json_invalid": "JSON 格式不正确",
+    "value_error": "取值不正确",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+}
+
+
+def translate_errors(errors: list[dict]) -> list[dict]:
+    out = []
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "payload", "query", "path")]
+        message = _PYDANTIC_ZH.get(err.get("type", ""), "取值不正确")
+        ctx = err.get("ctx") or {}
+        if err.get("type") == "value_error" and ctx.get("error"):
+            message = str(ctx["error"])
+        out.append({"field": ".".join(loc), "message": message})
+    return out

@@ -1,0 +1,26 @@
+from django.apps import apps
+from django.urls import reverse
+
+from . import permissions
+
+
+def _model(label: str):
+    return apps.get_model(label)
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "unread_count": 0}
+    items = []
+    for config in apps.get_app_configs():
+        for item in getattr(config, "nav_items", ()):
+            if permissions.can(user, item.action, _model(item.model)):
+                url = reverse(item.url_name)
+                items.append((item.order, item.label, url))
+    items.sort()
+    path = request.path
+    nav = [{"label": label, "url": url, "active": path.startswith(url)} for _, label, url in items]
+    from notifications.selectors import unread_count  # notifications is a foundation app every page uses
+
+    return {"nav_items": nav, "unread_count": unread_count(user)}

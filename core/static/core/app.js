@@ -1,0 +1,9 @@
+// Small behaviours without a framework: the phone menu and confirmation before destructive actions.
+document.addEventListener("click", function (e) {
+  var t = e.target.closest("[data-toggle=nav]");
+  if (t) { document.getElementById("nav").classList.toggle("open"); }
+});
+document.addEventListener("submit", function (e) {
+  var msg = e.target.getAttribute("data-confirm") || (e.submitter && e.submitter.getAttribute("data-confirm"));
+  if (msg && !window.confirm(msg)) { e.preventDefault(); }
+});

@@ -1,0 +1,65 @@
+"""Simplified/Traditional conversion and the normalised search form of text.
+
+Text is stored as users wrote it. Next to each searchable field a normalised form is kept
+(Simplified, half-width, no spaces, lower-case), written by the services, so a search in either
+script or in full-width characters finds the same rows.
+"""
+
+import functools
+import re
+import unicodedata
+
+import opencc
+
+
+@functools.cache
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def to_traditional(text: str) -> str:
+    """Simplified → Traditional, Hong Kong variant (委员 → 委員)."""
+    return _converter("s2hk").convert(text) if text else text
+
+
+def to_simplified(text: str) -> str:
+    """Traditional (any variant) → Simplified."""
+    return _converter("t2s").convert(text) if text else text
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalise(text: str | None) -> str:
+    """The search form: Simplified, NFKC (full-width → half-width), lower-case, no white space."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", str(text))
+    text = to_simplified(text)
+    return _SPACES.sub("", text).lower()
+
+
+def search_form(*parts: str | None) -> str:
+    """Join several fields into one search column, separated so a match cannot span two fields."""
+    return "|".join(normalise(p) for p in parts if p)
+
+
+@functools.cache
+def _jieba():
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+def words(text: str) -> list[str]:
+    """Chinese words of a text (jieba, search mode), Simplified and lower-case, punctuation dropped."""
+    norm = to_simplified(unicodedata.normalize("NFKC", text or "")).lower()
+    return [w for w in _jieba().cut_for_search(norm) if w.strip() and not _is_punct(w)]
+
+
+def _is_punct(word: str) -> bool:
+    return all(unicodedata.category(ch)[0] in "PSZ" for ch in word)

@@ -1,0 +1,101 @@
+from django.apps import apps
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+
+from . import permissions
+
+
+@login_required
+def home(request):
+    """Real counts for the user's scope, contributed by each app (`home_cards(user)` on its AppConfig)."""
+    cards = []
+    for config in apps.get_app_configs():
+        fn = getattr(config, "home_cards", None)
+        if fn is not None:
+            cards.extend(fn(request.user))
+    return render(request, "core/home.html", {"cards": cards})
+
+
+@login_required
+def history(request, app_label: str, model_name: str, pk: int):
+    """Who changed what, when, for any object with a history the user may view."""
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError:
+        raise Http404("未找到该记录，或您无权查看。")
+    if not hasattr(model, "history"):
+        raise Http404("未找到该记录，或您无权查看。")
+    obj = permissions.get_visible_or_404(model, request.user, pk=pk)
+    permissions.require(request.user, "view", obj)
+    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[:200])
+    rows = []
+    for i, record in enumerate(records):
+        previous = records[i + 1] if i + 1 < len(records) else None
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                field = model._meta.get_field(change.field)
+                changes.append(
+                    {
+                        "field": field.verbose_name,
+                        "old": _show(field, change.old),
+                        "new": _show(field, change.new),
+                    }
+                )
+        rows.append({"record": record, "changes": changes})
+    return render(
+        request, "core/history.html", {"obj": obj, "rows": rows, "verbose_name": model._meta.verbose_name}
+    )
+
+
+def _show(field, value):
+    from .crypto import EncryptedTextField
+
+    if isinstance(field, EncryptedTextField):
+        return "（已加密，不显示）"
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    return "" if value is None else value
+
+
+def csrf_failure(request, reason=""):
+    return render(
+        request,
+        "core/error.html",
+        {
+            "status": 403,
+            "message": "页面已过期或请求来源无法验证（CSRF 校验失败）。请刷新页面后重试。",
+        },
+        status=403,
+    )
+
+
+def error_404(request, exception=None):
+    return render(
+        request,
+        "core/error.html",
+        {"status": 404, "message": "未找到该页面或记录，或您无权查看。"},
+        status=404,
+    )
+
+
+def error_403(request, exception=None):
+    message = getattr(exception, "message", None) or "您没有权限访问此页面。"
+    return render(request, "core/error.html", {"status": 403, "message": message}, status=403)
+
+
+def error_500(request):
+    return render(
+        request,
+        "core/error.html",
+        {"status": 500, "message": "服务器出错了，请稍后再试；问题已记录。"},
+        status=500,
+    )
+
+
+def error_400(request, exception=None):
+    return render(
+        request, "core/error.html", {"status": 400, "message": "请求有误，请检查后重试。"}, status=400
+    )

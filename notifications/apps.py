@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = "通知"
+
+    def ready(self):
+        from . import permissions, reminders  # noqa: F401
