@@ -4,17 +4,13 @@ from django.http import Http404
 from django.shortcuts import render
 
 from . import permissions
+from .hooks import collect
 
 
 @login_required
 def home(request):
     """Real counts for the user's scope, contributed by each app (`home_cards(user)` on its AppConfig)."""
-    cards = []
-    for config in apps.get_app_configs():
-        fn = getattr(config, "home_cards", None)
-        if fn is not None:
-            cards.extend(fn(request.user))
-    return render(request, "core/home.html", {"cards": cards})
+    return render(request, "core/home.html", {"cards": collect("home_cards", request.user)})
 
 
 @login_required

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from core import permissions
 from core.errors import DomainError
 from core.exports import excel_response
+from core.hooks import collect
 from core.pagination import paginate, query_without_page
 
 from . import services
@@ -77,6 +78,7 @@ def organisation_detail(request, pk: int):
             "org": org,
             "children": children,
             "can_edit": permissions.can(request.user, "edit", org),
+            "sections": collect("organisation_sections", request, org),
         },
     )
 

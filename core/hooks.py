@@ -1,0 +1,22 @@
+"""Pages that gather content from several apps (home, a person's profile, an organisation's page) ask each app
+through a method on its AppConfig, so the page's app never imports the others (dependencies point one way).
+
+Hooks in use:
+- `home_cards(user) -> list[dict(label, value, url)]` — counts on the home page.
+- `person_sections(request, person) -> list[dict(title, html)]` — sections of a person's profile page.
+- `organisation_sections(request, org) -> list[dict(title, html)]` — sections of an organisation's page.
+"""
+
+from django.apps import apps
+
+
+def collect(hook: str, *args) -> list:
+    out = []
+    for config in apps.get_app_configs():
+        fn = getattr(config, hook, None)
+        if fn is None:
+            continue
+        result = fn(*args)
+        if result:
+            out.extend(result)
+    return out
