@@ -1,4 +1,7 @@
+import datetime
+
 from django.apps import apps
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
@@ -43,6 +46,52 @@ def history(request, app_label: str, model_name: str, pk: int):
         rows.append({"record": record, "changes": changes})
     return render(
         request, "core/history.html", {"obj": obj, "rows": rows, "verbose_name": model._meta.verbose_name}
+    )
+
+
+@login_required
+def access_log(request):
+    """PIPL: who revealed which protected value of whom, when. Admins only; filter by viewer, subject, date."""
+    from .exports import excel_response
+    from .models import SensitiveAccessLog
+    from .pagination import paginate, query_without_page
+
+    permissions.require(request.user, "view", SensitiveAccessLog)
+    qs = SensitiveAccessLog.objects.select_related("user").order_by("-created_at", "-id")
+    viewer = request.GET.get("viewer", "").strip()
+    subject = request.GET.get("subject", "").strip()
+    date_from = request.GET.get("from", "").strip()
+    if viewer:
+        qs = qs.filter(user__username__icontains=viewer) | qs.filter(user__full_name__icontains=viewer)
+    if subject:
+        qs = qs.filter(subject_label__icontains=subject)
+    if date_from:
+        try:
+            qs = qs.filter(created_at__date__gte=datetime.date.fromisoformat(date_from))
+        except ValueError:
+            messages.error(request, "起始日期格式不正确，应为 YYYY-MM-DD。")
+    if request.GET.get("format") == "xlsx":
+        permissions.require(request.user, "export", SensitiveAccessLog)
+        rows = ((r.created_at, r.user.display_name, r.subject_label, r.field, r.ip_address or "") for r in qs)
+        return excel_response(
+            "敏感信息访问记录.xlsx",
+            "访问记录",
+            ["时间", "查看人", "数据主体", "字段", "IP 地址"],
+            rows,
+            widths=[20, 20, 30, 20, 16],
+            traditional=request.wants_traditional,
+        )
+    page = paginate(request, qs, per_page=50)
+    return render(
+        request,
+        "core/access_log.html",
+        {
+            "page": page,
+            "viewer": viewer,
+            "subject": subject,
+            "date_from": date_from,
+            "query": query_without_page(request),
+        },
     )
 
 

@@ -7,6 +7,7 @@ from core.errors import DomainError
 from core.exports import excel_response
 from core.hooks import collect
 from core.pagination import paginate, query_without_page
+from core.sorting import apply_sort
 
 from . import services
 from .forms import OrganisationForm
@@ -14,6 +15,14 @@ from .models import Organisation, OrgKind, OrgLevel
 from .selectors import organisation_list
 
 _FILTERS = ("q", "kind", "level")
+_SORTS = {
+    "path": "path",
+    "name": "name",
+    "short_name": "short_name",
+    "kind": ("kind", "path"),
+    "level": ("level", "path"),
+    "parent": ("parent__name", "path"),
+}
 
 
 def _filtered(request):
@@ -25,6 +34,7 @@ def _filtered(request):
 def organisation_list_view(request):
     permissions.require(request.user, "view", Organisation)
     params, qs = _filtered(request)
+    qs, sort = apply_sort(qs, request, _SORTS, "path")
     page = paginate(request, qs, per_page=50)
     return render(
         request,
@@ -32,6 +42,7 @@ def organisation_list_view(request):
         {
             "page": page,
             "params": params,
+            "sort": sort,
             "kinds": OrgKind.choices,
             "levels": OrgLevel.choices,
             "query": query_without_page(request),
@@ -45,6 +56,7 @@ def organisation_list_view(request):
 def organisation_export(request):
     permissions.require(request.user, "export", Organisation)
     _, qs = _filtered(request)
+    qs, _ = apply_sort(qs, request, _SORTS, "path")
     rows = (
         (
             o.name,

@@ -1,0 +1,60 @@
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from core.sensitive import log_reveal
+from notifications.services import notify
+
+pytestmark = pytest.mark.django_db
+
+
+def test_access_log_lists_reveals_for_admin_and_exports(client, users):
+    person = users["member"].person
+    log_reveal(user=users["staff"], obj=person, field="证件号码", ip="10.0.0.8")
+    client.force_login(users["admin"])
+    html = client.get(reverse("core:access_log")).content.decode()
+    assert "证件号码" in html and users["staff"].display_name in html and "陈大文" in html
+    response = client.get(reverse("core:access_log"), {"format": "xlsx"})
+    ws = load_workbook(io.BytesIO(response.content)).active
+    assert ws["C2"].value == "陈大文" and ws["D2"].value == "证件号码"
+
+
+@pytest.mark.parametrize("role", ["staff", "leader", "member", "unit"])
+def test_access_log_is_refused_to_everyone_but_admin(client, users, role):
+    client.force_login(users[role])
+    assert client.get(reverse("core:access_log")).status_code == 403
+
+
+def test_access_log_bad_date_gets_chinese_message(client, users):
+    client.force_login(users["admin"])
+    html = client.get(reverse("core:access_log"), {"from": "2026-13-45"}).content.decode()
+    assert "起始日期格式不正确" in html
+
+
+def test_home_and_notification_pages_have_flat_query_counts(client, users, django_assert_max_num_queries):
+    for i in range(30):
+        notify([users["staff"]], "test", title=f"通知{i}")
+    client.force_login(users["staff"])
+    with django_assert_max_num_queries(8):
+        assert client.get("/").status_code == 200
+    with django_assert_max_num_queries(9):
+        assert client.get(reverse("notifications:list")).status_code == 200
+
+
+def test_organisation_list_sorts_by_allowed_columns_only(client, users, orgs):
+    client.force_login(users["staff"])
+    html = client.get(reverse("organisations:list"), {"sort": "-name"}).content.decode()
+    assert html.index("香港广州社团总会") < html.index("广东省政协")
+    # an unknown sort key falls back to the tree order instead of failing
+    assert client.get(reverse("organisations:list"), {"sort": "password"}).status_code == 200
+
+
+def test_menu_only_shows_what_the_role_may_view(client, users):
+    client.force_login(users["member"])
+    html = client.get("/").content.decode()
+    assert "用户管理" not in html and "敏感信息访问记录" not in html
+    client.force_login(users["admin"])
+    html = client.get("/").content.decode()
+    assert "用户管理" in html and "敏感信息访问记录" in html
