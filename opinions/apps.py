@@ -1,6 +1,41 @@
 from django.apps import AppConfig
 
+from core.nav import NavItem
+
 
 class OpinionsConfig(AppConfig):
     name = "opinions"
     verbose_name = "社情民意"
+    nav_items = [NavItem("社情民意", "opinions:list", "opinions.opinionreport", order=40)]
+
+    def ready(self):
+        from . import permissions  # noqa: F401  (registers the permission table)
+
+    def home_cards(self, user):
+        from django.urls import reverse
+
+        from .models import OpinionReport, ReportStatus
+
+        qs = OpinionReport.objects.visible_to(user)
+        url = reverse("opinions:list")
+        if user.is_office:
+            waiting = qs.filter(status=ReportStatus.SUBMITTED).count()
+            return [{"label": "待受理社情民意", "value": waiting, "url": f"{url}?status=submitted"}]
+        if user.is_person:
+            return [{"label": "我的社情民意", "value": qs.count(), "url": url}]
+        return []
+
+    def person_sections(self, request, person):
+        from django.template.loader import render_to_string
+
+        from .models import OpinionReport
+
+        if not request.user.is_office and getattr(request.user, "person", None) != person:
+            return []
+        reports = list(
+            OpinionReport.objects.visible_to(request.user).filter(author=person).order_by("-created_at")[:20]
+        )
+        if not reports:
+            return []
+        html = render_to_string("opinions/_person_section.html", {"reports": reports}, request=request)
+        return [{"title": "社情民意信息", "html": html}]
