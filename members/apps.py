@@ -1,24 +1,27 @@
 from django.apps import AppConfig
 
+from core.nav import NavItem
+
 
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = "委员库"
+    nav_items = [
+        NavItem("委员库", "members:list", "members.person", action="list", order=20),
+        NavItem("我的档案", "members:me", "members.person", action="view_own", order=15),
+    ]
 
     def home_cards(self, user):
-        from django.urls import NoReverseMatch, reverse
+        from django.urls import reverse
 
         from core import permissions
 
         from .models import Person
 
-        if not permissions.can(user, "view", Person) or not user.is_office:
+        if not permissions.can(user, "list", Person):
             return []
-        try:
-            url = reverse("members:list")
-        except NoReverseMatch:
-            url = "#"
-        return [{"label": "委员和顾问", "value": Person.objects.visible_to(user).count(), "url": url}]
+        count = Person.objects.visible_to(user).filter(anonymised_at__isnull=True).count()
+        return [{"label": "委员和顾问", "value": count, "url": reverse("members:list")}]
 
     def ready(self):
         from . import permissions  # noqa: F401

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.crypto import EncryptedTextField, blind_index
 from core.models import TimeStampedModel
 from organisations.models import OwnedModel
 
@@ -22,6 +23,27 @@ class Gender(models.TextChoices):
     UNKNOWN = "", "未填写"
 
 
+class Party(models.TextChoices):
+    CPC = "cpc", "中共党员"
+    RCCK = "rcck", "民革"
+    CDL = "cdl", "民盟"
+    CNDCA = "cndca", "民建"
+    CAPD = "capd", "民进"
+    CPWDP = "cpwdp", "农工党"
+    CZGP = "czgp", "致公党"
+    JS = "js", "九三学社"
+    TDSGL = "tdsgl", "台盟"
+    NON_PARTY = "nonparty", "无党派人士"
+    NONE = "none", "群众"
+    UNKNOWN = "", "未填写"
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "d", "年月日"
+    MONTH = "m", "年月"
+    YEAR = "y", "年"
+
+
 class Person(OwnedModel):
     """A member or advisor. The roster's row; every person-linked record points here."""
 
@@ -38,17 +60,51 @@ class Person(OwnedModel):
         verbose_name="登录账号",
     )
     search_text = models.TextField("检索文本", editable=False, default="")
-    history = HistoricalRecords()
+    sort_name = models.CharField("排序用拼音", max_length=200, editable=False, default="", db_index=True)
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+    birth_precision = models.CharField(
+        "出生日期精度", max_length=1, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    sector = models.ForeignKey(
+        "Sector", null=True, blank=True, on_delete=models.PROTECT, related_name="persons", verbose_name="界别"
+    )
+    party = models.CharField("党派", max_length=10, choices=Party.choices, blank=True, default="")
+    employer = models.CharField("工作单位", max_length=200, blank=True)
+    titles = models.CharField("职务/职称", max_length=300, blank=True)
+    email = models.EmailField("电子邮箱", blank=True)
+    address = EncryptedTextField("通讯地址", blank=True, default="")
+    photo = models.FileField("照片", upload_to="members/photos/", blank=True)
+    tags = models.ManyToManyField("Tag", blank=True, related_name="persons", verbose_name="标签")
+    notes = models.TextField("备注", blank=True)
+    anonymised_at = models.DateTimeField("匿名化时间", null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["address", "search_text", "sort_name"])
 
     person_lookups = ("id",)
 
     class Meta:
         verbose_name = "委员/顾问"
         verbose_name_plural = "委员/顾问"
-        ordering = ["name", "id"]
+        ordering = ["sort_name", "name", "id"]
+        indexes = [models.Index(fields=["name", "birth_date"], name="person_name_birth")]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
+
+    @property
+    def birth_display(self) -> str:
+        """1965年3月 / 1965年3月12日 / 1965年, as precise as what was recorded."""
+        d = self.birth_date
+        if d is None:
+            return ""
+        if self.birth_precision == DatePrecision.YEAR:
+            return f"{d.year}年"
+        if self.birth_precision == DatePrecision.MONTH:
+            return f"{d.year}年{d.month}月"
+        return f"{d.year}年{d.month}月{d.day}日"
 
 
 class Term(TimeStampedModel):
@@ -152,3 +208,228 @@ def _chinese_number(n: int) -> str:
 
 
 chinese_number = _chinese_number
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The registry: sectors, tags, the person's contact and identity data, committee and association positions.
+# ---------------------------------------------------------------------------------------------------------
+
+
+class Sector(TimeStampedModel):
+    """A 界别 (sector) of the CPPCC, e.g. 港澳界, 经济界. Reference data kept by staff."""
+
+    name = models.CharField("名称", max_length=60, unique=True)
+    order = models.PositiveSmallIntegerField("排序", default=100)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "界别"
+        verbose_name_plural = "界别"
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Tag(TimeStampedModel):
+    """A free label staff put on persons (e.g. 青年委员, 医疗, 大湾区)."""
+
+    name = models.CharField("名称", max_length=40, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "标签"
+        verbose_name_plural = "标签"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PhoneKind(models.TextChoices):
+    MOBILE = "mobile", "手机"
+    OFFICE = "office", "办公电话"
+    HOME = "home", "住宅电话"
+    OTHER = "other", "其他"
+
+
+class PhoneRegion(models.TextChoices):
+    MAINLAND = "+86", "+86 内地"
+    HONG_KONG = "+852", "+852 香港"
+    MACAO = "+853", "+853 澳门"
+    TAIWAN = "+886", "+886 台湾"
+    OTHER = "other", "其他"
+
+
+class Phone(OwnedModel):
+    """One telephone number of a person; the number is encrypted at rest (PIPL)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="phones", verbose_name="人员")
+    kind = models.CharField("类别", max_length=10, choices=PhoneKind.choices, default=PhoneKind.MOBILE)
+    country_code = models.CharField(
+        "区号", max_length=6, choices=PhoneRegion.choices, default=PhoneRegion.MAINLAND
+    )
+    number = EncryptedTextField("号码")
+    number_index = models.CharField("号码索引", max_length=64, db_index=True, editable=False, default="")
+    is_primary = models.BooleanField("首选", default=False)
+    history = HistoricalRecords()
+
+    person_lookups = ("person",)
+    blind_index_fields = ("number_index",)
+
+    class Meta:
+        verbose_name = "电话"
+        verbose_name_plural = "电话"
+        ordering = ["-is_primary", "id"]
+
+    def __str__(self):
+        return f"{self.person} · {self.get_kind_display()}"
+
+    def refresh_blind_indexes(self) -> None:
+        self.number_index = blind_index(self.number)
+
+    @property
+    def masked(self) -> str:
+        from .identity import mask_phone
+
+        return mask_phone(self.number)
+
+
+class DocumentKind(models.TextChoices):
+    HOME_RETURN_PERMIT = "hrp", "回乡证"
+    RESIDENCE_PERMIT = "residence", "港澳居民居住证"
+    HKID = "hkid", "香港身份证"
+    MACAO_ID = "moid", "澳门身份证"
+    PASSPORT = "passport", "护照"
+
+
+class IdentityDocument(OwnedModel):
+    """An identity document of a person. The number is encrypted; a blind index lets the importer match on it."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="documents", verbose_name="人员"
+    )
+    kind = models.CharField("证件类型", max_length=12, choices=DocumentKind.choices)
+    number = EncryptedTextField("证件号码")
+    number_index = models.CharField("证件号码索引", max_length=64, db_index=True, editable=False, default="")
+    expiry_date = models.DateField("有效期至", null=True, blank=True)
+    history = HistoricalRecords()
+
+    person_lookups = ("person",)
+    blind_index_fields = ("number_index",)
+
+    class Meta:
+        verbose_name = "身份证件"
+        verbose_name_plural = "身份证件"
+        ordering = ["kind", "id"]
+        constraints = [models.UniqueConstraint(fields=["person", "kind"], name="document_one_per_kind")]
+
+    def __str__(self):
+        return f"{self.person} · {self.get_kind_display()}"
+
+    def refresh_blind_indexes(self) -> None:
+        self.number_index = blind_index(self.number)
+
+    @property
+    def masked(self) -> str:
+        from .identity import mask_document
+
+        return mask_document(self.number)
+
+
+class CommitteePosition(models.TextChoices):
+    CHAIR = "chair", "主任"
+    VICE_CHAIR = "vice_chair", "副主任"
+    MEMBER = "member", "委员"
+
+
+class CommitteeMembership(OwnedModel):
+    """Membership of a special committee (专门委员会) in a term, with a position. History is kept."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="committee_memberships", verbose_name="人员"
+    )
+    committee = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="committee_memberships",
+        verbose_name="专门委员会",
+    )
+    term = models.ForeignKey(
+        Term,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="committee_memberships",
+        verbose_name="届次",
+    )
+    position = models.CharField(
+        "职务", max_length=12, choices=CommitteePosition.choices, default=CommitteePosition.MEMBER
+    )
+    start_date = models.DateField("起始日期", null=True, blank=True)
+    end_date = models.DateField("结束日期", null=True, blank=True)
+    history = HistoricalRecords()
+
+    person_lookups = ("person",)
+
+    class Meta:
+        verbose_name = "专门委员会职务"
+        verbose_name_plural = "专门委员会职务"
+        ordering = ["committee__name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "committee", "term"], name="committee_membership_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="committee_membership_dates_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} · {self.committee} {self.get_position_display()}"
+
+
+class AssociationPosition(OwnedModel):
+    """A person's position in an organisation (e.g. 香港广州社团总会 副会长), from the organisations tree."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="association_positions", verbose_name="人员"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="association_positions",
+        verbose_name="社团/组织",
+    )
+    title = models.CharField("职务", max_length=60)
+    start_date = models.DateField("起始日期", null=True, blank=True)
+    end_date = models.DateField("结束日期", null=True, blank=True)
+    history = HistoricalRecords()
+
+    person_lookups = ("person",)
+
+    class Meta:
+        verbose_name = "社团职务"
+        verbose_name_plural = "社团职务"
+        ordering = ["organisation__name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "organisation", "title"], name="association_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="association_position_dates_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} · {self.organisation} {self.title}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.end_date is None

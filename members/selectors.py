@@ -1,4 +1,9 @@
-from .models import Person, Term
+"""Reads of persons and terms. Every list starts from `Person.objects.visible_to(user)`."""
+
+from django.db.models import Count, Prefetch, Q
+
+from .filtersets import PersonFilterSet
+from .models import AssociationPosition, CommitteeMembership, IdentityDocument, Person, Phone, Term, TermRole
 
 
 def current_term() -> Term | None:
@@ -8,3 +13,118 @@ def current_term() -> Term | None:
 
 def persons_visible(user):
     return Person.objects.visible_to(user)
+
+
+def _shaped(qs, *, term: Term | None):
+    """What a roster row, an API row or an export row shows, in a fixed number of queries."""
+    roles = TermRole.objects.select_related("term").order_by("-term__number", "role")
+    if term is not None:
+        roles = roles.filter(term=term)
+    return qs.select_related("sector", "owner_org").prefetch_related(
+        "tags",
+        Prefetch("term_roles", queryset=roles, to_attr="shown_roles"),
+        Prefetch("phones", queryset=Phone.objects.order_by("-is_primary", "id"), to_attr="phone_list"),
+        Prefetch("documents", queryset=IdentityDocument.objects.order_by("kind"), to_attr="document_list"),
+        Prefetch(
+            "committee_memberships",
+            queryset=CommitteeMembership.objects.select_related("committee").order_by("committee__name"),
+            to_attr="committee_list",
+        ),
+        Prefetch(
+            "association_positions",
+            queryset=AssociationPosition.objects.select_related("organisation").order_by(
+                "organisation__name"
+            ),
+            to_attr="association_list",
+        ),
+    )
+
+
+def person_filterset(user, params) -> PersonFilterSet:
+    base = Person.objects.visible_to(user).filter(anonymised_at__isnull=True).order_by("sort_name", "id")
+    return PersonFilterSet(params, queryset=base)
+
+
+def person_list(user, params=None):
+    """Visible, not deleted persons, filtered by `PersonFilterSet` (q, term, role, region, sector, committee,
+    association, tag, sort), sorted (pinyin of the name by default), with roles of the chosen term (or the
+    current one), phones, documents, committees, associations and tags prefetched: the query count does not
+    grow with the rows. Invalid filter values are ignored rather than failing the page."""
+    params = params if params is not None else {}
+    filterset = person_filterset(user, params)
+    qs = filterset.qs if filterset.is_valid() else filterset.queryset
+    term = filterset.form.cleaned_data.get("term") if filterset.is_valid() else None
+    return _shaped(qs, term=term or current_term())
+
+
+def person_detail(user, pk: int) -> Person:
+    """One person with everything the profile shows; 404 when missing or not visible."""
+    from core import permissions
+
+    qs = Person.objects.select_related("sector", "owner_org", "user").prefetch_related(
+        "tags",
+        Prefetch("term_roles", queryset=TermRole.objects.select_related("term").order_by("-term__number")),
+        Prefetch("phones", queryset=Phone.objects.order_by("-is_primary", "id")),
+        Prefetch("documents", queryset=IdentityDocument.objects.order_by("kind")),
+        Prefetch(
+            "committee_memberships",
+            queryset=CommitteeMembership.objects.select_related("committee", "term").order_by(
+                "-term__number"
+            ),
+        ),
+        Prefetch(
+            "association_positions",
+            queryset=AssociationPosition.objects.select_related("organisation").order_by(
+                "end_date", "organisation__name"
+            ),
+        ),
+    )
+    return permissions.get_visible_or_404(qs, user, pk=pk)
+
+
+def term_list(user):
+    return (
+        Term.objects.select_related("cppcc")
+        .annotate(person_count=Count("roles__person", distinct=True))
+        .order_by("-number")
+    )
+
+
+def duplicate_groups(user) -> list[list[Person]]:
+    """Likely duplicates among visible persons: the same document (blind index), or same name + birth date."""
+    visible = Person.objects.visible_to(user).filter(anonymised_at__isnull=True)
+    groups: list[set[int]] = []
+    by_doc = (
+        IdentityDocument.objects.filter(person__in=visible)
+        .values("kind", "number_index")
+        .annotate(n=Count("person", distinct=True))
+        .filter(n__gt=1)
+    )
+    for row in by_doc:
+        ids = IdentityDocument.objects.filter(kind=row["kind"], number_index=row["number_index"]).values_list(
+            "person_id", flat=True
+        )
+        groups.append(set(ids))
+    by_name = (
+        visible.exclude(birth_date__isnull=True)
+        .values("name", "birth_date")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+    )
+    cond = Q(pk__in=[])
+    for row in by_name:
+        cond |= Q(name=row["name"], birth_date=row["birth_date"])
+    for row in visible.filter(cond).values("name", "birth_date").distinct():
+        ids = visible.filter(name=row["name"], birth_date=row["birth_date"]).values_list("id", flat=True)
+        groups.append(set(ids))
+    merged: list[set[int]] = []
+    for g in groups:
+        for m in merged:
+            if m & g:
+                m |= g
+                break
+        else:
+            merged.append(set(g))
+    all_ids = set().union(*merged) if merged else set()
+    persons = {p.pk: p for p in _shaped(visible.filter(pk__in=all_ids), term=current_term())}
+    return [sorted((persons[i] for i in g if i in persons), key=lambda p: p.pk) for g in merged]

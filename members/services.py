@@ -1,12 +1,41 @@
-"""Writes to persons, terms and roles. Keeps `search_text` true (either script, pinyin, romanised name)."""
+"""Writes to persons, terms, roles and their linked records. Keeps `search_text` and `sort_name` true
+(either script, pinyin, romanised name), encrypts protected values and maintains their blind indexes."""
 
-from django.db import transaction
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from core import permissions
+from core.crypto import blind_index
 from core.errors import DomainError
-from core.text import search_form
+from core.sensitive import log_reveal
+from core.text import normalise, search_form
+from organisations.models import Organisation, OrgKind
 
-from .models import Gender, Person, Region, Term, TermRole, TermRoleKind
+from .identity import normalise_document, normalise_phone
+from .models import (
+    AssociationPosition,
+    CommitteeMembership,
+    CommitteePosition,
+    DatePrecision,
+    DocumentKind,
+    Gender,
+    IdentityDocument,
+    Party,
+    Person,
+    Phone,
+    PhoneKind,
+    Region,
+    Sector,
+    Tag,
+    Term,
+    TermRole,
+    TermRoleKind,
+)
 
 
 def person_search_text(person: Person) -> str:
@@ -16,6 +45,81 @@ def person_search_text(person: Person) -> str:
     return search_form(
         person.name, person.romanised_name, "".join(syllables), "".join(s[:1] for s in syllables)
     )
+
+
+def person_sort_name(person: Person) -> str:
+    """Pinyin of the name, so the roster sorts 陈 before 何 as people expect."""
+    from pypinyin import lazy_pinyin
+
+    return " ".join(lazy_pinyin(normalise(person.name)))[:200]
+
+
+# Plain fields a service call may set on a person (besides name, region, gender, romanised_name, user).
+DETAIL_FIELDS = (
+    "birth_date",
+    "birth_precision",
+    "sector",
+    "party",
+    "employer",
+    "titles",
+    "email",
+    "address",
+    "notes",
+)
+# Linked values a service call may replace as a whole.
+LINKED_FIELDS = ("tags", "phones", "documents")
+EDITABLE_FIELDS = ("name", "romanised_name", "gender", "region", "owner_org", *DETAIL_FIELDS, *LINKED_FIELDS)
+
+
+def _validate(person: Person) -> None:
+    if not (person.name or "").strip():
+        raise DomainError("请填写姓名。", field="name")
+    if person.region not in Region.values:
+        raise DomainError("地区不正确。", field="region")
+    if person.gender not in Gender.values:
+        raise DomainError("性别不正确。", field="gender")
+    if person.party not in Party.values:
+        raise DomainError("党派不正确。", field="party")
+    if person.birth_precision not in DatePrecision.values:
+        raise DomainError("出生日期精度不正确。", field="birth_date")
+    if person.birth_date is not None:
+        if not isinstance(person.birth_date, dt.date):
+            raise DomainError("出生日期不正确。", field="birth_date")
+        if person.birth_date > timezone.localdate() or person.birth_date.year < 1900:
+            raise DomainError(f"出生日期“{person.birth_date}”不合理。", field="birth_date")
+    if person.email:
+        try:
+            validate_email(person.email)
+        except ValidationError:
+            raise DomainError(f"电子邮箱“{person.email}”格式不正确。", field="email")
+
+
+def _apply(person: Person, changes: dict) -> dict:
+    """Set plain fields on the instance; return the linked values (tags, phones, documents) to write after save."""
+    linked = {k: changes.pop(k) for k in LINKED_FIELDS if k in changes}
+    unknown = set(changes) - set(EDITABLE_FIELDS) - {"user"}
+    if unknown:
+        raise DomainError(f"不能修改字段：{'、'.join(sorted(unknown))}。")
+    for key, value in changes.items():
+        if isinstance(value, str):
+            value = value.strip()
+        if key == "sector" and value is not None and not isinstance(value, Sector):
+            value = sector_for_name(str(value)) if str(value).strip() else None
+        setattr(person, key, value)
+    _validate(person)
+    person.search_text = person_search_text(person)
+    person.sort_name = person_sort_name(person)
+    return linked
+
+
+def _write_linked(person: Person, linked: dict) -> None:
+    if "tags" in linked:
+        person.tags.set([t if isinstance(t, Tag) else tag_for_name(t) for t in linked["tags"] if t])
+    if "phones" in linked:
+        person_set_phones(person=person, phones=linked["phones"])
+    if "documents" in linked:
+        for doc in linked["documents"]:
+            person_set_document(person=person, **doc)
 
 
 @transaction.atomic
@@ -29,25 +133,124 @@ def person_create(
     romanised_name: str = "",
     user=None,
     check: bool = True,
+    **details,
 ) -> Person:
-    """Create a person record. Checks `can(actor, "create", Person)` unless `check=False` (demo, importer)."""
+    """Create a person record with optional details (see DETAIL_FIELDS, LINKED_FIELDS).
+
+    Checks `can(actor, "create", Person)` unless `check=False` (demo, importer after its own check).
+    Phones and document numbers are validated by shape and stored encrypted; nothing is written on error.
+    """
     if check:
         permissions.require(actor, "create", Person)
-    if not (name or "").strip():
-        raise DomainError("请填写姓名。", field="name")
-    if region not in Region.values:
-        raise DomainError("地区不正确。", field="region")
-    person = Person(
-        owner_org=owner_org,
-        name=name.strip(),
-        region=region,
-        gender=gender,
-        romanised_name=(romanised_name or "").strip(),
-        user=user,
+    person = Person(owner_org=owner_org, user=user)
+    linked = _apply(
+        person,
+        {"name": name, "region": region, "gender": gender, "romanised_name": romanised_name or "", **details},
     )
-    person.search_text = person_search_text(person)
     person.save()
+    _write_linked(person, linked)
     return person
+
+
+@transaction.atomic
+def person_update(*, actor, person: Person, check: bool = True, **changes) -> Person:
+    """Change a person's fields and (when given) replace tags, phones or documents. Locks the row."""
+    if check:
+        permissions.require(actor, "edit", person)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.is_anonymised:
+        raise DomainError("该人员已删除（已匿名化），不能修改。")
+    linked = _apply(person, dict(changes))
+    person.save()
+    _write_linked(person, linked)
+    return person
+
+
+def person_set_phones(*, person: Person, phones: Iterable) -> list[Phone]:
+    """Replace a person's phones. Items: "+852 9123 4567" or dicts {number, kind?, country_code?}."""
+    made = []
+    seen = set()
+    for item in phones:
+        if isinstance(item, dict):
+            text, kind = item.get("number", ""), item.get("kind") or PhoneKind.MOBILE
+            code_given = item.get("country_code") or ""
+        else:
+            text, kind, code_given = item, PhoneKind.MOBILE, ""
+        if not str(text or "").strip():
+            continue
+        code, number = normalise_phone(
+            f"{code_given}{text}" if code_given.startswith("+") else text, person.region
+        )
+        if kind not in PhoneKind.values:
+            raise DomainError("电话类别不正确。", field="phones")
+        if (code, number) in seen:
+            continue
+        seen.add((code, number))
+        made.append(
+            Phone(
+                owner_org_id=person.owner_org_id,
+                person=person,
+                kind=kind,
+                country_code=code,
+                number=number,
+                number_index=blind_index(number),
+                is_primary=not made,
+            )
+        )
+    Phone.objects.filter(person=person).delete()
+    for phone in made:
+        phone.save()
+    return made
+
+
+def person_set_document(
+    *, person: Person, kind: str, number: str, expiry_date: dt.date | None = None
+) -> IdentityDocument | None:
+    """Record (or replace) the person's document of this type. An empty number removes it.
+
+    Refuses a number of the wrong shape, and a number already recorded for another person.
+    """
+    if not str(number or "").strip():
+        IdentityDocument.objects.filter(person=person, kind=kind).delete()
+        return None
+    canonical = normalise_document(kind, number)
+    index = blind_index(canonical)
+    other = (
+        IdentityDocument.objects.filter(number_index=index, kind=kind)
+        .exclude(person=person)
+        .select_related("person")
+        .first()
+    )
+    if other is not None:
+        raise DomainError(
+            f"{DocumentKind(kind).label}号码已登记在“{other.person.name}”名下，请核对或合并重复人员。",
+            field="document_number",
+        )
+    doc = IdentityDocument.objects.filter(person=person, kind=kind).first() or IdentityDocument(
+        person=person, kind=kind, owner_org_id=person.owner_org_id
+    )
+    doc.number = canonical
+    doc.number_index = index
+    doc.expiry_date = expiry_date
+    doc.save()
+    return doc
+
+
+def sector_for_name(name: str) -> Sector:
+    """The sector of this name (either script), created when new."""
+    norm = normalise(name)
+    for sector in Sector.objects.all():
+        if normalise(sector.name) == norm:
+            return sector
+    return Sector.objects.create(name=name.strip())
+
+
+def tag_for_name(name: str) -> Tag:
+    norm = normalise(name)
+    for tag in Tag.objects.filter(name__iexact=name.strip()) or Tag.objects.all():
+        if normalise(tag.name) == norm:
+            return tag
+    return Tag.objects.create(name=name.strip()[:40])
 
 
 def term_role_add(*, person: Person, term: Term, role: str) -> TermRole:
@@ -55,3 +258,171 @@ def term_role_add(*, person: Person, term: Term, role: str) -> TermRole:
         raise DomainError("届内身份不正确。", field="role")
     term_role, _ = TermRole.objects.get_or_create(person=person, term=term, role=role)
     return term_role
+
+
+def committee_membership_set(
+    *, person: Person, committee: Organisation, term: Term | None, position: str = CommitteePosition.MEMBER
+) -> CommitteeMembership:
+    """Record the person's position in a special committee for a term (idempotent)."""
+    if committee.kind != OrgKind.COMMITTEE:
+        raise DomainError(f"“{committee.name}”不是专门委员会。", field="committee")
+    if position not in CommitteePosition.values:
+        raise DomainError("专门委员会职务不正确。", field="position")
+    membership, _ = CommitteeMembership.objects.update_or_create(
+        person=person,
+        committee=committee,
+        term=term,
+        defaults={"position": position, "owner_org_id": person.owner_org_id},
+    )
+    return membership
+
+
+def association_position_add(
+    *,
+    person: Person,
+    organisation: Organisation,
+    title: str,
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+) -> AssociationPosition:
+    """Record a position in an association (idempotent on person + organisation + title)."""
+    title = (title or "").strip()
+    if not title:
+        raise DomainError("请填写社团职务。", field="title")
+    if start_date and end_date and end_date < start_date:
+        raise DomainError("结束日期不能早于起始日期。", field="end_date")
+    position, _ = AssociationPosition.objects.update_or_create(
+        person=person,
+        organisation=organisation,
+        title=title,
+        defaults={"start_date": start_date, "end_date": end_date, "owner_org_id": person.owner_org_id},
+    )
+    return position
+
+
+SENSITIVE_FIELDS = {"documents": "证件号码", "phones": "电话", "address": "通讯地址"}
+
+
+def person_reveal(*, actor, person: Person, field: str, ip: str | None = None) -> dict:
+    """Show the clear value of a protected field: checks `reveal_sensitive`, logs who saw whose what, when."""
+    permissions.require(actor, "reveal_sensitive", person)
+    if field not in SENSITIVE_FIELDS:
+        raise DomainError("不能查看该字段。")
+    log_reveal(user=actor, obj=person, field=field, ip=ip)
+    if field == "documents":
+        return {d.kind: d.number for d in person.documents.all()}
+    if field == "phones":
+        return {p.pk: f"{p.country_code} {p.number}" for p in person.phones.all()}
+    return {"address": person.address}
+
+
+@transaction.atomic
+def person_delete(*, actor, person: Person) -> Person:
+    """Delete a person the PIPL way: personal data is erased (including its change history), the row stays
+    as "已删除人员N" so statistics (roles, attendance, proposals) keep counting."""
+    permissions.require(actor, "delete", person)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.is_anonymised:
+        return person
+    Phone.objects.filter(person=person).delete()
+    IdentityDocument.objects.filter(person=person).delete()
+    for model in (Phone, IdentityDocument):
+        model.history.filter(person_id=person.pk).delete()
+    Person.history.filter(id=person.pk).delete()
+    if person.photo:
+        person.photo.delete(save=False)
+    person.tags.clear()
+    person.name = f"已删除人员{person.pk}"
+    person.romanised_name = ""
+    if person.birth_date:  # keep the year for age statistics, nothing finer
+        person.birth_date = dt.date(person.birth_date.year, 1, 1)
+        person.birth_precision = DatePrecision.YEAR
+    person.employer = person.titles = person.email = person.address = person.notes = ""
+    person.photo = ""
+    person.user = None
+    person.search_text = ""
+    person.sort_name = "~"
+    person.anonymised_at = timezone.now()
+    person.save()
+    return person
+
+
+@transaction.atomic
+def person_merge(*, actor, keep: Person, drop: Person) -> Person:
+    """Merge duplicate `drop` into `keep`, in one transaction.
+
+    Every ForeignKey / OneToOne / ManyToMany pointing to Person, found through `Person._meta.related_objects`
+    (so records other apps add later move too), is re-pointed to `keep`. A linked row that would clash with
+    a unique constraint (e.g. the same role in the same term on both) is a duplicate of a row `keep` already
+    has and is dropped. Blank fields of `keep` are filled from `drop`; tags are united; then `drop` is deleted.
+    """
+    permissions.require(actor, "merge", keep)
+    permissions.require(actor, "merge", drop)
+    if keep.pk == drop.pk:
+        raise DomainError("不能把人员与其自身合并。")
+    keep, drop = (
+        Person.objects.select_for_update().get(pk=keep.pk),
+        Person.objects.select_for_update().get(pk=drop.pk),
+    )
+    if keep.is_anonymised or drop.is_anonymised:
+        raise DomainError("已删除（匿名化）的人员不能合并。")
+    for rel in Person._meta.related_objects:
+        if rel.many_to_many:
+            through = rel.through
+            name = rel.field.m2m_reverse_field_name()
+        else:
+            through = rel.related_model
+            name = rel.field.name
+        _move_rows(through, name, drop, keep)
+    for tag in drop.tags.all():
+        keep.tags.add(tag)
+    if drop.user_id and not keep.user_id:
+        user = drop.user
+        drop.user = None
+        drop.save(update_fields=["user"])
+        keep.user = user
+    for field in ("romanised_name", "gender", "birth_date", "sector", "party", "employer", "titles", "email"):
+        if not getattr(keep, field) and getattr(drop, field):
+            setattr(keep, field, getattr(drop, field))
+            if field == "birth_date":
+                keep.birth_precision = drop.birth_precision
+    if not keep.address and drop.address:
+        keep.address = drop.address
+    if drop.notes:
+        keep.notes = "\n".join(n for n in (keep.notes, drop.notes) if n)
+    keep.search_text = person_search_text(keep)
+    keep.sort_name = person_sort_name(keep)
+    keep.save()
+    drop.delete()
+    return keep
+
+
+def _move_rows(model, field_name: str, drop: Person, keep: Person) -> None:
+    manager = model._base_manager
+    if not manager.filter(**{field_name: drop}).exists():
+        return
+    try:
+        with transaction.atomic():
+            manager.filter(**{field_name: drop}).update(**{field_name: keep})
+        return
+    except IntegrityError:
+        pass
+    for pk in manager.filter(**{field_name: drop}).values_list("pk", flat=True):
+        try:
+            with transaction.atomic():
+                manager.filter(pk=pk).update(**{field_name: keep})
+        except IntegrityError:
+            manager.filter(pk=pk).delete()
+
+
+@transaction.atomic
+def person_set_photo(*, actor, person: Person, upload) -> Person:
+    """Store a photo (validated and re-encoded by core.uploads, so EXIF/GPS is dropped)."""
+    from core.uploads import IMAGE, validate_upload
+
+    permissions.require(actor, "edit", person)
+    clean = validate_upload(upload, kinds=(IMAGE,), max_bytes=5 * 1024 * 1024)
+    if person.photo:
+        person.photo.delete(save=False)
+    person.photo.save(f"{person.pk}-{clean.name}", clean, save=True)
+    return person

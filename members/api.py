@@ -1,0 +1,203 @@
+import datetime as dt
+
+from ninja import Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from core import permissions
+from core.api import ErrorOut, InputSchema
+
+from . import selectors, services
+from .models import DocumentKind, Gender, Party, Person, Region, Term
+
+PREFIX = "/"
+router = Router(tags=["委员库"])
+
+
+class RoleOut(Schema):
+    term: int
+    role: str
+    role_label: str
+
+
+class PersonOut(Schema):
+    """A person as the API shows it: phones and document numbers are always masked here."""
+
+    id: int
+    name: str
+    romanised_name: str
+    gender: str
+    region: str
+    region_label: str
+    birth_date: dt.date | None
+    birth_precision: str
+    sector: str
+    party: str
+    employer: str
+    titles: str
+    email: str
+    roles: list[RoleOut]
+    tags: list[str]
+    phones: list[str]
+    documents: list[str]
+    committees: list[str]
+    associations: list[str]
+
+    @staticmethod
+    def resolve_region_label(obj):
+        return obj.get_region_display()
+
+    @staticmethod
+    def resolve_sector(obj):
+        return obj.sector.name if obj.sector else ""
+
+    @staticmethod
+    def resolve_roles(obj):
+        roles = getattr(obj, "shown_roles", None)
+        roles = roles if roles is not None else obj.term_roles.all()
+        return [{"term": r.term.number, "role": r.role, "role_label": r.get_role_display()} for r in roles]
+
+    @staticmethod
+    def resolve_tags(obj):
+        return [t.name for t in obj.tags.all()]
+
+    @staticmethod
+    def resolve_phones(obj):
+        phones = getattr(obj, "phone_list", None)
+        return [f"{p.country_code} {p.masked}" for p in (phones if phones is not None else obj.phones.all())]
+
+    @staticmethod
+    def resolve_documents(obj):
+        docs = getattr(obj, "document_list", None)
+        return [
+            f"{d.get_kind_display()} {d.masked}" for d in (docs if docs is not None else obj.documents.all())
+        ]
+
+    @staticmethod
+    def resolve_committees(obj):
+        items = getattr(obj, "committee_list", None)
+        items = items if items is not None else obj.committee_memberships.all()
+        return [f"{m.committee.display_name}{m.get_position_display()}" for m in items]
+
+    @staticmethod
+    def resolve_associations(obj):
+        items = getattr(obj, "association_list", None)
+        items = items if items is not None else obj.association_positions.all()
+        return [f"{a.organisation.display_name}{a.title}" for a in items]
+
+
+class DocumentIn(InputSchema):
+    kind: DocumentKind
+    number: str
+    expiry_date: dt.date | None = None
+
+
+class PersonIn(InputSchema):
+    name: str
+    romanised_name: str = ""
+    gender: Gender = Gender.UNKNOWN
+    region: Region = Region.HONG_KONG
+    birth_date: dt.date | None = None
+    sector: str = ""
+    party: Party = Party.UNKNOWN
+    employer: str = ""
+    titles: str = ""
+    email: str = ""
+    address: str = ""
+    notes: str = ""
+    tags: list[str] = []
+    phones: list[str] = []
+    documents: list[DocumentIn] = []
+
+
+class PersonPatch(InputSchema):
+    name: str | None = None
+    romanised_name: str | None = None
+    gender: Gender | None = None
+    region: Region | None = None
+    birth_date: dt.date | None = None
+    sector: str | None = None
+    party: Party | None = None
+    employer: str | None = None
+    titles: str | None = None
+    email: str | None = None
+    address: str | None = None
+    notes: str | None = None
+    tags: list[str] | None = None
+    phones: list[str] | None = None
+    documents: list[DocumentIn] | None = None
+
+
+class TermOut(Schema):
+    id: int
+    number: int
+    label: str
+    cppcc: str
+    start_date: dt.date
+    end_date: dt.date
+    is_current: bool
+    person_count: int
+
+    @staticmethod
+    def resolve_label(obj):
+        return str(obj)
+
+    @staticmethod
+    def resolve_cppcc(obj):
+        return obj.cppcc.name
+
+
+def _changes(data: dict) -> dict:
+    if "documents" in data and data["documents"] is not None:
+        data["documents"] = [dict(d) for d in data["documents"]]
+    if data.get("sector") is not None:
+        data["sector"] = services.sector_for_name(data["sector"]) if data["sector"].strip() else None
+    return {k: v for k, v in data.items() if v is not None or k in ("birth_date", "sector")}
+
+
+@router.get("members", response=list[PersonOut], summary="委员/顾问列表（筛选同名册页面）")
+@paginate(LimitOffsetPagination)
+def list_members(
+    request,
+    q: str = "",
+    term: int | None = None,
+    role: str = "",
+    region: str = "",
+    sector: int | None = None,
+    committee: int | None = None,
+    association: int | None = None,
+    tag: int | None = None,
+    sort: str = "",
+):
+    permissions.require(request.auth, "list", Person)
+    return selectors.person_list(request.auth, request.GET)
+
+
+@router.get("members/{person_id}", response={200: PersonOut, 404: ErrorOut}, summary="委员/顾问详情")
+def get_member(request, person_id: int):
+    return selectors.person_detail(request.auth, person_id)
+
+
+@router.post("members", response={201: PersonOut, 400: ErrorOut, 403: ErrorOut}, summary="新增委员/顾问")
+def create_member(request, payload: PersonIn):
+    permissions.require(request.auth, "create", Person)
+    data = _changes(payload.dict())
+    person = services.person_create(actor=request.auth, owner_org=request.auth.organisation, **data)
+    return Status(201, selectors.person_detail(request.auth, person.pk))
+
+
+@router.patch(
+    "members/{person_id}",
+    response={200: PersonOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="修改委员/顾问",
+)
+def update_member(request, person_id: int, payload: PersonPatch):
+    person = selectors.person_detail(request.auth, person_id)
+    data = payload.dict(exclude_unset=True)
+    services.person_update(actor=request.auth, person=person, **_changes(data))
+    return selectors.person_detail(request.auth, person_id)
+
+
+@router.get("terms", response=list[TermOut], summary="届次列表")
+def list_terms(request):
+    permissions.require(request.auth, "view", Term)
+    return selectors.term_list(request.auth)

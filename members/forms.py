@@ -1,0 +1,65 @@
+from django import forms
+
+from core.errors import DomainError
+from organisations.models import Organisation, OrgKind
+
+from .dates import parse_loose_date
+from .models import DocumentKind, Gender, Party, Region, Sector, TermRoleKind
+
+
+class PersonForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=100)
+    romanised_name = forms.CharField(
+        label="英文/拼音姓名", max_length=120, required=False, help_text="如 Chan Tai Man"
+    )
+    gender = forms.ChoiceField(label="性别", choices=Gender.choices, required=False)
+    region = forms.ChoiceField(label="地区", choices=Region.choices, initial=Region.HONG_KONG)
+    birth = forms.CharField(
+        label="出生日期", required=False, help_text="可写作 1965-03-12、1965.03 或 1965年3月", max_length=20
+    )
+    role = forms.ChoiceField(
+        label="本届身份", choices=[("", "（不变）"), *TermRoleKind.choices], required=False
+    )
+    sector = forms.ModelChoiceField(label="界别", queryset=Sector.objects.all(), required=False)
+    party = forms.ChoiceField(label="党派", choices=Party.choices, required=False)
+    employer = forms.CharField(label="工作单位", max_length=200, required=False)
+    titles = forms.CharField(label="职务/职称", max_length=300, required=False)
+    phones = forms.CharField(
+        label="电话",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="每行一个，可带区号：+852 9123 4567、+853 6612 3456、138 1234 5678",
+    )
+    email = forms.EmailField(label="电子邮箱", required=False)
+    address = forms.CharField(label="通讯地址", max_length=300, required=False)
+    document_kind = forms.ChoiceField(
+        label="证件类型", choices=[("", "（不填）"), *DocumentKind.choices], required=False
+    )
+    document_number = forms.CharField(
+        label="证件号码", max_length=30, required=False, help_text="留空表示不修改已登记的号码"
+    )
+    document_expiry = forms.DateField(
+        label="证件有效期至", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    tags = forms.CharField(label="标签", required=False, help_text="多个标签用顿号或逗号分隔")
+    notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    photo = forms.FileField(label="照片", required=False, help_text="JPEG/PNG，不超过 5 MB")
+
+    def clean_birth(self):
+        try:
+            return parse_loose_date(self.cleaned_data.get("birth"))
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message)
+
+
+class PositionForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label="社团/组织", queryset=Organisation.objects.filter(kind=OrgKind.ASSOCIATION).order_by("name")
+    )
+    title = forms.CharField(label="职务", max_length=60)
+    start_date = forms.DateField(
+        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end_date = forms.DateField(
+        label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
