@@ -1,6 +1,86 @@
 from django.apps import AppConfig
 
+from core.nav import NavItem
+
 
 class ActivitiesConfig(AppConfig):
     name = "activities"
     verbose_name = "活动"
+    nav_items = [
+        NavItem("活动", "activities:list", "activities.activity", order=20),
+        NavItem("日历", "activities:calendar", "activities.activity", order=21),
+        NavItem("知情明政", "activities:briefings", "activities.briefing", order=22),
+    ]
+
+    def home_cards(self, user):
+        from django.db.models import Count, Q
+        from django.urls import reverse
+        from django.utils import timezone
+
+        from core import permissions
+
+        from .models import Activity, BriefingRecipient, Invitation
+        from .models import InvitationStatus as S
+
+        if not permissions.can(user, "view", Activity):
+            return []
+        now = timezone.now()
+        if user.is_person:
+            mine = Invitation.objects.visible_to(user).filter(
+                activity__ends_at__gte=now, activity__is_cancelled=False
+            )
+            counts = mine.aggregate(
+                upcoming=Count("id"),
+                to_answer=Count("id", filter=Q(status=S.INVITED)),
+            )
+            unread = BriefingRecipient.objects.filter(person__user=user, read_at__isnull=True).count()
+            return [
+                {"label": "我的待参加活动", "value": counts["upcoming"], "url": reverse("activities:my")},
+                {"label": "待回复的邀请", "value": counts["to_answer"], "url": reverse("activities:my")},
+                {"label": "未读知情明政材料", "value": unread, "url": reverse("activities:briefings")},
+            ]
+        upcoming = Activity.objects.visible_to(user).filter(ends_at__gte=now, is_cancelled=False).count()
+        cards = [
+            {
+                "label": "即将开展的活动",
+                "value": upcoming,
+                "url": reverse("activities:list") + "?when=upcoming",
+            }
+        ]
+        if not user.is_office:
+            return cards
+        pending_leave = Invitation.objects.visible_to(user).filter(status=S.LEAVE_REQUESTED).count()
+        cards.append(
+            {
+                "label": "待审批的请假",
+                "value": pending_leave,
+                "url": reverse("activities:list") + "?when=upcoming",
+            }
+        )
+        return cards
+
+    def person_sections(self, request, person):
+        """Attendance figures on a person's profile page (members:detail)."""
+        from django.template.loader import render_to_string
+
+        from core import permissions
+
+        from .models import Activity
+        from .selectors import person_figures, person_recent
+
+        if not permissions.can(request.user, "view", Activity):
+            return []
+        figures = person_figures(user=request.user, person=person)
+        recent = list(person_recent(user=request.user, person=person))
+        html = render_to_string(
+            "activities/_person_section.html",
+            {"figures": figures, "recent": recent, "person": person},
+            request,
+        )
+        return [{"title": "活动出勤", "html": html}]
+
+    def ready(self):
+        from . import (
+            permissions,  # noqa: F401  (registers the permission table)
+            reminders,  # noqa: F401  (registers reminder rules)
+        )

@@ -1,0 +1,218 @@
+"""Reads of the activities app. Every one starts from `visible_to(user)`; list shapes are fixed so the
+number of queries does not grow with rows or invitees."""
+
+import datetime as dt
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from core.text import normalise
+from members.models import Person, TermRole
+
+from .models import HOLDS_PLACE, Activity, Briefing, BriefingRecipient, Invitation, TripStop
+from .models import InvitationStatus as S
+
+
+def _counts():
+    """Attendance figures as annotations (one query for a whole page, whatever the number of invitees)."""
+    return {
+        "n_invited": Count("invitations", distinct=True),
+        "n_confirmed": Count("invitations", filter=Q(invitations__status__in=HOLDS_PLACE), distinct=True),
+        "n_checked_in": Count("invitations", filter=Q(invitations__status=S.CHECKED_IN), distinct=True),
+        "n_leave": Count(
+            "invitations",
+            filter=Q(invitations__status__in=(S.LEAVE_REQUESTED, S.LEAVE_APPROVED)),
+            distinct=True,
+        ),
+        "n_absent": Count("invitations", filter=Q(invitations__status=S.ABSENT), distinct=True),
+        "n_waitlisted": Count("invitations", filter=Q(invitations__status=S.WAITLISTED), distinct=True),
+    }
+
+
+SORTS = {
+    "starts_at": "starts_at",
+    "-starts_at": "-starts_at",
+    "title": "title",
+    "kind": "kind__order",
+}
+
+
+def activity_list(
+    *,
+    user,
+    q: str = "",
+    kind: int | str | None = None,
+    year: int | str | None = None,
+    when: str = "",
+    sort: str = "-starts_at",
+    counts: bool = True,
+):
+    """Visible activities with kind, organiser and attendance counts; `when` = upcoming / past."""
+    qs = Activity.objects.visible_to(user).select_related("kind", "owner_org")
+    if q:
+        qs = qs.filter(search_text__contains=normalise(q))
+    if kind:
+        qs = qs.filter(kind_id=kind)
+    if year:
+        try:
+            qs = qs.filter(starts_at__year=int(year))
+        except (TypeError, ValueError):
+            pass
+    now = timezone.now()
+    if when == "upcoming":
+        qs = qs.filter(ends_at__gte=now)
+    elif when == "past":
+        qs = qs.filter(ends_at__lt=now)
+    if counts:
+        # Counted in a subquery on the visible ids so the person-visibility join cannot double-count.
+        qs = (
+            Activity.objects.filter(pk__in=qs.values("pk"))
+            .select_related("kind", "owner_org")
+            .annotate(**_counts())
+        )
+    return qs.order_by(SORTS.get(sort, "-starts_at"), "-id")
+
+
+def activity_detail(*, user, pk: int) -> Activity:
+    from core.permissions import get_visible_or_404
+
+    qs = Activity.objects.select_related("kind", "owner_org").prefetch_related(
+        Prefetch("stops", queryset=TripStop.objects.order_by("order", "start_date", "id"))
+    )
+    activity = get_visible_or_404(qs, user, pk=pk)
+    figures = Activity.objects.filter(pk=activity.pk).aggregate(**_counts())
+    for key, value in figures.items():
+        setattr(activity, key, value)
+    return activity
+
+
+def co_organisers(activity: Activity):
+    return [s.organisation for s in activity.shares() if s.capacity == "organiser"]
+
+
+def invitations_of(*, user, activity: Activity, status: str = "", q: str = ""):
+    """The invitations of one activity the user may see (a person: only their own)."""
+    qs = (
+        Invitation.objects.visible_to(user).filter(activity=activity).select_related("person", "person__user")
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(person__search_text__contains=normalise(q))
+    return qs.order_by("person__name", "id")
+
+
+def my_invitations(*, user, when: str = "upcoming"):
+    """A person's own invitations with their activities; upcoming first by date, history newest first."""
+    qs = Invitation.objects.visible_to(user).select_related("activity", "activity__kind")
+    qs = qs.filter(activity__is_cancelled=False) if when == "upcoming" else qs
+    now = timezone.now()
+    if when == "upcoming":
+        return qs.filter(activity__ends_at__gte=now).order_by("activity__starts_at", "id")
+    return qs.filter(activity__ends_at__lt=now).order_by("-activity__starts_at", "-id")
+
+
+def month_activities(*, user, year: int, month: int):
+    """Visible activities overlapping a calendar month (for the month view)."""
+    start = timezone.make_aware(dt.datetime(year, month, 1))
+    end = timezone.make_aware(dt.datetime(year + (month == 12), month % 12 + 1, 1))
+    return (
+        Activity.objects.visible_to(user)
+        .filter(starts_at__lt=end, ends_at__gte=start, is_cancelled=False)
+        .select_related("kind")
+        .order_by("starts_at", "id")
+    )
+
+
+def attendance_summary(*, user, start: dt.date, end: dt.date):
+    """Per person, over a period: invited, confirmed, checked in, on leave, absent (one grouped query)."""
+    qs = Invitation.objects.visible_to(user).filter(
+        activity__starts_at__date__gte=start, activity__starts_at__date__lte=end, activity__is_cancelled=False
+    )
+    return (
+        qs.values("person_id", "person__name", "person__region")
+        .annotate(
+            invited=Count("id"),
+            checked_in=Count("id", filter=Q(status=S.CHECKED_IN)),
+            leave=Count("id", filter=Q(status__in=(S.LEAVE_REQUESTED, S.LEAVE_APPROVED))),
+            absent=Count("id", filter=Q(status=S.ABSENT)),
+            declined=Count("id", filter=Q(status=S.DECLINED)),
+        )
+        .order_by("person__name", "person_id")
+    )
+
+
+def person_figures(*, user, person: Person) -> dict:
+    """One person's attendance figures by year and in total, from the invitations the user may see."""
+    rows = (
+        Invitation.objects.visible_to(user)
+        .filter(person=person, activity__is_cancelled=False)
+        .values("activity__starts_at__year")
+        .annotate(
+            invited=Count("id"),
+            checked_in=Count("id", filter=Q(status=S.CHECKED_IN)),
+            leave=Count("id", filter=Q(status__in=(S.LEAVE_REQUESTED, S.LEAVE_APPROVED))),
+            absent=Count("id", filter=Q(status=S.ABSENT)),
+        )
+        .order_by("-activity__starts_at__year")
+    )
+    return [{"year": r.pop("activity__starts_at__year"), **r} for r in rows]
+
+
+def person_recent(*, user, person: Person, limit: int = 10):
+    return (
+        Invitation.objects.visible_to(user)
+        .filter(person=person)
+        .select_related("activity", "activity__kind")
+        .order_by("-activity__starts_at")[:limit]
+    )
+
+
+def persons_by_filter(*, user, region: str = "", role: str = "", current_term: bool = True, q: str = ""):
+    """Persons the user may see matching an invitation filter (e.g. all Macao members of the current term,
+    all advisors). Uses members' roster data; roles are looked up in the current term."""
+    from members.selectors import current_term as _current_term
+
+    qs = Person.objects.visible_to(user)
+    if region:
+        qs = qs.filter(region=region)
+    if q:
+        qs = qs.filter(search_text__contains=normalise(q))
+    if role or current_term:
+        roles = TermRole.objects.all()
+        if current_term:
+            term = _current_term()
+            roles = roles.filter(term=term) if term else roles.none()
+        if role:
+            roles = roles.filter(role=role)
+        qs = qs.filter(pk__in=roles.values("person_id"))
+    return qs
+
+
+def briefing_list(*, user, q: str = ""):
+    qs = Briefing.objects.visible_to(user).select_related("activity", "owner_org")
+    if q:
+        qs = qs.filter(search_text__contains=normalise(q))
+    qs = (
+        Briefing.objects.filter(pk__in=qs.values("pk"))
+        .select_related("activity")
+        .annotate(
+            n_recipients=Count("recipients", distinct=True),
+            n_read=Count("recipients", filter=Q(recipients__read_at__isnull=False), distinct=True),
+        )
+    )
+    if user.is_person:
+        qs = qs.annotate(
+            my_read=Count(
+                "recipients", filter=Q(recipients__person__user=user, recipients__read_at__isnull=False)
+            )
+        )
+    return qs.order_by("-published_at", "-id")
+
+
+def briefing_readers(*, briefing: Briefing):
+    return (
+        BriefingRecipient.objects.filter(briefing=briefing)
+        .select_related("person")
+        .order_by("read_at", "person__name")
+    )

@@ -1,0 +1,792 @@
+"""Pages of the activities app: staff pages (list, edit, invite, attendance, report, exports) and the
+members' phone-sized pages (my activities, RSVP, check-in by QR, briefings). Views parse, fetch with
+visibility, check the action and call one service."""
+
+import calendar as pycal
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core import permissions
+from core.errors import DomainError
+from core.exports import excel_response, pdf_response
+from core.pagination import paginate, query_without_page
+from core.text import to_traditional
+from members.models import Person
+
+from . import ics, selectors, services
+from .forms import ActivityForm, BriefingForm, FileForm, InviteFilterForm, KindForm, ReportForm, StopForm
+from .models import Activity, ActivityFile, ActivityKind, Briefing, Invitation, TripStop
+from .models import InvitationStatus as S
+from .workflows import INVITATION
+
+_FILTERS = ("q", "kind", "year", "when", "sort")
+
+
+def _params(request):
+    return {k: request.GET.get(k, "").strip() for k in _FILTERS}
+
+
+def _form_error(form, exc: DomainError):
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+# ---------------------------------------------------------------- list, export, detail
+
+
+@login_required
+def activity_list_view(request):
+    permissions.require(request.user, "view", Activity)
+    params = _params(request)
+    qs = selectors.activity_list(
+        user=request.user,
+        **{k: v for k, v in params.items() if k != "sort"},
+        sort=params["sort"] or "-starts_at",
+    )
+    page = paginate(request, qs)
+    years = range(timezone.localdate().year + 1, 2021, -1)
+    return render(
+        request,
+        "activities/list.html",
+        {
+            "page": page,
+            "params": params,
+            "kinds": ActivityKind.objects.all(),
+            "years": years,
+            "query": query_without_page(request),
+            "can_create": permissions.can(request.user, "create", Activity),
+            "can_export": permissions.can(request.user, "export", Activity),
+        },
+    )
+
+
+@login_required
+def activity_export(request):
+    permissions.require(request.user, "export", Activity)
+    params = _params(request)
+    qs = selectors.activity_list(
+        user=request.user,
+        **{k: v for k, v in params.items() if k != "sort"},
+        sort=params["sort"] or "-starts_at",
+    )
+    rows = (
+        (
+            a.title,
+            a.kind.name,
+            a.owner_org.display_name,
+            timezone.localtime(a.starts_at),
+            timezone.localtime(a.ends_at),
+            a.place,
+            a.quota,
+            a.n_invited,
+            a.n_confirmed,
+            a.n_checked_in,
+            a.n_leave,
+            a.n_absent,
+        )
+        for a in qs
+    )
+    return excel_response(
+        "活动列表.xlsx",
+        "活动",
+        ["名称", "类别", "主办单位", "开始", "结束", "地点", "名额", "邀请", "确认", "签到", "请假", "缺席"],
+        rows,
+        widths=[36, 12, 20, 18, 18, 24, 8, 8, 8, 8, 8, 8],
+        traditional=request.wants_traditional,
+    )
+
+
+@login_required
+def activity_detail(request, pk: int):
+    user = request.user
+    activity = selectors.activity_detail(user=user, pk=pk)
+    mine = None
+    if user.is_person:
+        mine = Invitation.objects.filter(activity=activity, person__user=user).first()
+    briefings = selectors.briefing_list(user=user).filter(activity=activity)
+    return render(
+        request,
+        "activities/detail.html",
+        {
+            "activity": activity,
+            "stops": activity.stops.all(),
+            "co_organisers": selectors.co_organisers(activity),
+            "mine": mine,
+            "actions": _answer_actions(mine, user) if mine else [],
+            "briefings": briefings,
+            "files": activity.files.all(),
+            "can_edit": permissions.can(user, "edit", activity),
+            "can_invite": permissions.can(user, "invite", activity),
+            "can_check_in": permissions.can(user, "check_in", activity),
+            "can_report": permissions.can(user, "report", activity),
+            "can_export": permissions.can(user, "export", activity),
+            "can_see_attendance": not user.is_person,
+            "stop_form": StopForm(),
+        },
+    )
+
+
+def _answer_actions(invitation, user):
+    """Which answer buttons a person sees on their invitation."""
+    allowed = {t.target for t in INVITATION.allowed(invitation, user)}
+    out = []
+    if S.CONFIRMED in allowed or S.WAITLISTED in allowed:
+        out.append("confirm")
+    if S.DECLINED in allowed:
+        out.append("decline")
+    if S.LEAVE_REQUESTED in allowed:
+        out.append("leave")
+    return out
+
+
+# ---------------------------------------------------------------- create, edit, stops, kinds
+
+
+def _initial(activity):
+    fields = (
+        "kind",
+        "title",
+        "starts_at",
+        "ends_at",
+        "place",
+        "description",
+        "quota",
+        "signup_deadline",
+        "is_compulsory",
+    )
+    data = {f: getattr(activity, f) for f in fields}
+    data["co_organisers"] = selectors.co_organisers(activity)
+    return data
+
+
+@login_required
+def activity_edit(request, pk: int | None = None):
+    activity = None
+    if pk is None:
+        permissions.require(request.user, "create", Activity)
+    else:
+        activity = permissions.get_visible_or_404(Activity, request.user, pk=pk)
+        permissions.require(request.user, "edit", activity)
+    if request.method == "POST":
+        form = ActivityForm(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            co = data.pop("co_organisers")
+            try:
+                if activity is None:
+                    activity = services.activity_create(actor=request.user, co_organisers=co, **data)
+                else:
+                    activity = services.activity_update(
+                        actor=request.user, activity=activity, co_organisers=co, **data
+                    )
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, f"活动“{activity.title}”已保存。")
+                return redirect("activities:detail", pk=activity.pk)
+    else:
+        form = ActivityForm(initial=_initial(activity) if activity else {})
+    return render(request, "activities/form.html", {"form": form, "activity": activity})
+
+
+@login_required
+@require_POST
+def stop_add(request, pk: int):
+    activity = permissions.get_visible_or_404(Activity, request.user, pk=pk)
+    permissions.require(request.user, "edit", activity)
+    form = StopForm(request.POST)
+    if form.is_valid():
+        try:
+            stop = services.trip_stop_add(actor=request.user, activity=activity, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已添加站点“{stop.city}”。")
+    else:
+        messages.error(request, "站点信息不完整：请填写城市和起止日期。")
+    return redirect("activities:detail", pk=activity.pk)
+
+
+@login_required
+@require_POST
+def stop_delete(request, pk: int, stop_pk: int):
+    activity = permissions.get_visible_or_404(Activity, request.user, pk=pk)
+    try:
+        stop = activity.stops.get(pk=stop_pk)
+    except TripStop.DoesNotExist:
+        raise Http404("未找到该记录，或您无权查看。")
+    services.trip_stop_delete(actor=request.user, stop=stop)
+    messages.success(request, f"已删除站点“{stop.city}”。")
+    return redirect("activities:detail", pk=activity.pk)
+
+
+@login_required
+def kind_list(request):
+    permissions.require(request.user, "view", ActivityKind)
+    form = KindForm(request.POST or None)
+    if request.method == "POST":
+        permissions.require(request.user, "create", ActivityKind)
+        if form.is_valid():
+            try:
+                kind = services.activity_kind_create(actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, f"已新增活动类别“{kind.name}”。")
+                return redirect("activities:kinds")
+    return render(
+        request,
+        "activities/kinds.html",
+        {
+            "kinds": ActivityKind.objects.all(),
+            "form": form,
+            "can_create": permissions.can(request.user, "create", ActivityKind),
+        },
+    )
+
+
+# ---------------------------------------------------------------- invitations
+
+
+@login_required
+def invite(request, pk: int):
+    """Invite by picking persons (ticked in the list) or everyone matching a filter."""
+    activity = permissions.get_visible_or_404(Activity, request.user, pk=pk)
+    permissions.require(request.user, "invite", activity)
+    data = request.POST if request.method == "POST" else (request.GET or {"current_term": "on"})
+    form = InviteFilterForm(data)
+    form.is_valid()
+    params = {k: form.cleaned_data.get(k) or "" for k in ("region", "role", "q")}
+    params["current_term"] = bool(form.cleaned_data.get("current_term"))
+    matching = selectors.persons_by_filter(user=request.user, **params)
+    invited_ids = set(Invitation.objects.filter(activity=activity).values_list("person_id", flat=True))
+    if request.method == "POST":
+        if request.POST.get("mode") == "filter":
+            persons = matching
+        else:
+            persons = Person.objects.filter(pk__in=request.POST.getlist("person"))
+        try:
+            n = services.invitations_create(actor=request.user, activity=activity, persons=persons)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已邀请 {n} 人，并已通知。" if n else "所选人员均已在邀请名单中。")
+            return redirect("activities:attendance", pk=activity.pk)
+    page = paginate(request, matching.order_by("name", "id"), per_page=50)
+    return render(
+        request,
+        "activities/invite.html",
+        {
+            "activity": activity,
+            "form": form,
+            "page": page,
+            "total": page.paginator.count,
+            "invited_ids": invited_ids,
+            "query": query_without_page(request),
+        },
+    )
+
+
+@login_required
+def attendance(request, pk: int):
+    """Staff: every invitee with status, leave requests to decide, check-in by hand or in bulk."""
+    activity = selectors.activity_detail(user=request.user, pk=pk)
+    if request.user.is_person:
+        raise Http404("未找到该记录，或您无权查看。")
+    status = request.GET.get("status", "")
+    q = request.GET.get("q", "").strip()
+    qs = selectors.invitations_of(user=request.user, activity=activity, status=status, q=q)
+    page = paginate(request, qs, per_page=100)
+    return render(
+        request,
+        "activities/attendance.html",
+        {
+            "activity": activity,
+            "page": page,
+            "status": status,
+            "q": q,
+            "statuses": S.choices,
+            "query": query_without_page(request),
+            "can_manage": permissions.can(request.user, "check_in", activity),
+            "can_export": permissions.can(request.user, "export", activity),
+            "ended": activity.ends_at < timezone.now(),
+        },
+    )
+
+
+@login_required
+def attendance_export(request, pk: int):
+    activity = permissions.get_visible_or_404(Activity, request.user, pk=pk)
+    permissions.require(request.user, "export", activity)
+    qs = selectors.invitations_of(user=request.user, activity=activity)
+    rows = (
+        (
+            inv.person.name,
+            inv.person.get_region_display(),
+            inv.get_status_display(),
+            inv.leave_reason,
+            timezone.localtime(inv.checked_in_at) if inv.checked_in_at else None,
+            inv.get_check_in_method_display(),
+        )
+        for inv in qs
+    )
+    return excel_response(
+        f"签到表-{activity.title}.xlsx",
+        "签到表",
+        ["姓名", "地区", "状态", "请假理由", "签到时间", "签到方式"],
+        rows,
+        widths=[16, 8, 12, 30, 18, 14],
+        traditional=request.wants_traditional,
+    )
+
+
+@login_required
+def sign_in_sheet(request, pk: int):
+    """A printable sign-in sheet (PDF) for paper check-in."""
+    activity = permissions.get_visible_or_404(
+        Activity.objects.select_related("kind", "owner_org"), request.user, pk=pk
+    )
+    permissions.require(request.user, "check_in", activity)
+    invitations = selectors.invitations_of(user=request.user, activity=activity).exclude(
+        status__in=(S.DECLINED, S.LEAVE_APPROVED)
+    )
+    return pdf_response(
+        request,
+        "activities/sign_in_sheet.html",
+        {"activity": activity, "invitations": invitations},
+        f"签到表-{activity.title}.pdf",
+        inline=True,
+    )
+
+
+def _get_invitation(request, pk: int) -> Invitation:
+    return permissions.get_visible_or_404(
+        Invitation.objects.select_related("activity", "person"), request.user, pk=pk
+    )
+
+
+def _back(request, default: str) -> str:
+    from core.http import safe_next
+
+    return safe_next(request, default)
+
+
+@login_required
+@require_POST
+def respond(request, pk: int):
+    invitation = _get_invitation(request, pk)
+    answer = request.POST.get("answer", "")
+    try:
+        result = services.invitation_respond(
+            actor=request.user, invitation=invitation, answer=answer, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已回复：{result.get_status_display()}。")
+    return redirect(_back(request, reverse("activities:detail", args=[invitation.activity_id])))
+
+
+@login_required
+@require_POST
+def decide_leave(request, pk: int):
+    invitation = _get_invitation(request, pk)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.invitation_decide_leave(
+            actor=request.user, invitation=invitation, approve=approve, note=request.POST.get("note", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{invitation.person.name}的请假{'已批准' if approve else '未批准'}。")
+    return redirect(_back(request, reverse("activities:attendance", args=[invitation.activity_id])))
+
+
+@login_required
+@require_POST
+def staff_check_in(request, pk: int):
+    invitation = _get_invitation(request, pk)
+    try:
+        if request.POST.get("undo"):
+            services.invitation_mark_absent(actor=request.user, invitation=invitation)
+            messages.success(request, f"已将{invitation.person.name}记为缺席。")
+        else:
+            services.invitation_check_in(actor=request.user, invitation=invitation, late_ok=True)
+            messages.success(request, f"已为{invitation.person.name}签到。")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(_back(request, reverse("activities:attendance", args=[invitation.activity_id])))
+
+
+@login_required
+@require_POST
+def bulk_check_in(request, pk: int):
+    activity = permissions.get_visible_or_404(Activity, request.user, pk=pk)
+    try:
+        if request.POST.get("mark_absent"):
+            n = services.invitations_mark_absent(actor=request.user, activity=activity)
+            messages.success(request, f"已将 {n} 位未签到者记为缺席。")
+        else:
+            n = services.invitations_check_in_bulk(
+                actor=request.user, activity=activity, invitation_ids=request.POST.getlist("invitation")
+            )
+            messages.success(request, f"已按签到表补录 {n} 人签到。")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("activities:attendance", pk=activity.pk)
+
+
+# ---------------------------------------------------------------- QR check-in
+
+
+@login_required
+def qr_code(request, pk: int):
+    """Staff show this at the door: a QR code of the signed check-in URL (valid for six hours)."""
+    import segno
+
+    activity = permissions.get_visible_or_404(Activity, request.user, pk=pk)
+    permissions.require(request.user, "check_in", activity)
+    url = request.build_absolute_uri(reverse("activities:checkin", args=[services.check_in_token(activity)]))
+    svg = segno.make(url, error="m").svg_inline(scale=8, title="签到二维码")
+    return render(request, "activities/qr.html", {"activity": activity, "svg": svg, "url": url})
+
+
+@login_required
+def checkin(request, token: str):
+    """What a member's phone opens after scanning: one button to check in (a GET never writes)."""
+    error = None
+    activity = None
+    try:
+        activity_id = services.activity_from_token(token)
+        activity = Activity.objects.filter(pk=activity_id).first()
+        if activity is None:
+            raise DomainError("签到二维码无效，请扫描工作人员出示的二维码。")
+    except DomainError as exc:
+        error = exc.message
+    done = None
+    if request.method == "POST" and error is None:
+        try:
+            done = services.check_in_with_token(user=request.user, token=token)
+        except DomainError as exc:
+            error = exc.message
+    return render(
+        request,
+        "activities/checkin.html",
+        {"activity": activity, "error": error, "done": done, "token": token},
+        status=400 if error else 200,
+    )
+
+
+# ---------------------------------------------------------------- report and files
+
+
+@login_required
+def report(request, pk: int):
+    activity = permissions.get_visible_or_404(Activity, request.user, pk=pk)
+    permissions.require(request.user, "report", activity)
+    form = ReportForm(
+        request.POST or None,
+        initial={
+            "summary": activity.summary,
+            "outcomes": activity.outcomes,
+            "support_amount": activity.support_amount,
+            "support_note": activity.support_note,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_report(actor=request.user, activity=activity, **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, "活动报告已保存。")
+            return redirect("activities:detail", pk=activity.pk)
+    return render(
+        request,
+        "activities/report.html",
+        {"activity": activity, "form": form, "file_form": FileForm(), "files": activity.files.all()},
+    )
+
+
+@login_required
+@require_POST
+def file_add(request, pk: int):
+    activity = permissions.get_visible_or_404(Activity, request.user, pk=pk)
+    permissions.require(request.user, "report", activity)
+    form = FileForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.activity_file_add(
+                actor=request.user,
+                activity=activity,
+                upload=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                caption=form.cleaned_data["caption"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "文件已上传。")
+    else:
+        messages.error(request, "请选择要上传的文件。")
+    return redirect("activities:report", pk=activity.pk)
+
+
+@login_required
+def file_download(request, pk: int):
+    row = ActivityFile.objects.select_related("activity").filter(pk=pk).first()
+    if row is None:
+        raise Http404("未找到该记录，或您无权查看。")
+    permissions.get_visible_or_404(Activity, request.user, pk=row.activity_id)
+    return FileResponse(row.file.open("rb"), filename=row.name, as_attachment=row.kind != "photo")
+
+
+# ---------------------------------------------------------------- members' side
+
+
+@login_required
+def my_activities(request, history: bool = False):
+    """Phone-sized: a person's upcoming invitations with answer buttons, or their history."""
+    permissions.require(request.user, "view", Activity)
+    qs = selectors.my_invitations(user=request.user, when="past" if history else "upcoming")
+    page = paginate(request, qs)
+    for inv in page:
+        inv.actions = _answer_actions(inv, request.user)
+    return render(
+        request,
+        "activities/my.html",
+        {
+            "page": page,
+            "history": history,
+            "query": query_without_page(request),
+            "feed_url": request.build_absolute_uri(
+                reverse("activities:feed", args=[feed_token(request.user)])
+            ),
+        },
+    )
+
+
+# ---------------------------------------------------------------- calendar and iCalendar
+
+
+@login_required
+def month_view(request):
+    permissions.require(request.user, "view", Activity)
+    today = timezone.localdate()
+    try:
+        year, month = (int(x) for x in request.GET.get("month", "").split("-"))
+        dt.date(year, month, 1)
+    except ValueError:
+        year, month = today.year, today.month
+    activities = list(selectors.month_activities(user=request.user, year=year, month=month))
+    weeks = []
+    for week in pycal.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        days = []
+        for d in week:
+            todays = [
+                a
+                for a in activities
+                if timezone.localtime(a.starts_at).date() <= d <= timezone.localtime(a.ends_at).date()
+            ]
+            days.append({"date": d, "in_month": d.month == month, "today": d == today, "activities": todays})
+        weeks.append(days)
+    prev_month = dt.date(year, month, 1) - dt.timedelta(days=1)
+    next_month = dt.date(year, month, 28) + dt.timedelta(days=5)
+    return render(
+        request,
+        "activities/calendar.html",
+        {
+            "weeks": weeks,
+            "year": year,
+            "month": month,
+            "activities": activities,
+            "prev": f"{prev_month:%Y-%m}",
+            "next": f"{next_month:%Y-%m}",
+            "feed_url": request.build_absolute_uri(
+                reverse("activities:feed", args=[feed_token(request.user)])
+            ),
+        },
+    )
+
+
+FEED_SALT = "activities.ics-feed"
+
+
+def feed_token(user) -> str:
+    """A signed token naming the user, so a phone calendar can subscribe without a session."""
+    return signing.Signer(salt=FEED_SALT).sign(f"{user.pk}.{user.username}")
+
+
+def _events(request, activities, traditional: bool):
+    conv = to_traditional if traditional else (lambda s: s)
+    for a in activities:
+        yield {
+            "uid": f"activity-{a.pk}@tongxin",
+            "start": a.starts_at,
+            "end": a.ends_at,
+            "updated": a.updated_at,
+            "summary": conv(a.title),
+            "location": conv(a.place),
+            "description": conv(a.description),
+            "url": request.build_absolute_uri(reverse("activities:detail", args=[a.pk])),
+            "cancelled": a.is_cancelled,
+        }
+
+
+def _ics_response(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def feed(request, token: str):
+    """The user's iCalendar feed: activities they may see from 60 days ago on (no session needed)."""
+    from accounts.models import User
+
+    try:
+        pk, username = signing.Signer(salt=FEED_SALT).unsign(token).split(".", 1)
+        user = User.objects.select_related("organisation").get(pk=int(pk), username=username, is_active=True)
+    except (signing.BadSignature, ValueError, User.DoesNotExist):
+        raise Http404("订阅地址无效。")
+    since = timezone.now() - dt.timedelta(days=60)
+    activities = Activity.objects.visible_to(user).filter(ends_at__gte=since).order_by("starts_at")
+    text = ics.calendar("同心 · 我的活动", list(_events(request, activities, user.script == "hant")))
+    return _ics_response(text, "tongxin.ics")
+
+
+@login_required
+def activity_ics(request, pk: int):
+    activity = permissions.get_visible_or_404(Activity, request.user, pk=pk)
+    text = ics.calendar(activity.title, list(_events(request, [activity], request.wants_traditional)))
+    return _ics_response(text, f"activity-{activity.pk}.ics")
+
+
+# ---------------------------------------------------------------- attendance summary per person
+
+
+def _period(request):
+    today = timezone.localdate()
+    try:
+        start = dt.date.fromisoformat(request.GET.get("start", ""))
+    except ValueError:
+        start = dt.date(today.year, 1, 1)
+    try:
+        end = dt.date.fromisoformat(request.GET.get("end", ""))
+    except ValueError:
+        end = dt.date(today.year, 12, 31)
+    return start, end
+
+
+@login_required
+def summary(request):
+    permissions.require(request.user, "export", Activity)
+    start, end = _period(request)
+    qs = selectors.attendance_summary(user=request.user, start=start, end=end)
+    page = paginate(request, qs, per_page=50)
+    return render(
+        request,
+        "activities/summary.html",
+        {"page": page, "start": start, "end": end, "query": query_without_page(request)},
+    )
+
+
+@login_required
+def summary_export(request):
+    permissions.require(request.user, "export", Activity)
+    start, end = _period(request)
+    rows = (
+        (r["person__name"], r["invited"], r["checked_in"], r["leave"], r["absent"], r["declined"])
+        for r in selectors.attendance_summary(user=request.user, start=start, end=end)
+    )
+    return excel_response(
+        f"出勤汇总-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
+        "出勤汇总",
+        ["姓名", "受邀", "签到", "请假", "缺席", "不参加"],
+        rows,
+        widths=[16, 8, 8, 8, 8, 8],
+        traditional=request.wants_traditional,
+    )
+
+
+# ---------------------------------------------------------------- briefings (知情明政)
+
+
+@login_required
+def briefing_list(request):
+    permissions.require(request.user, "view", Briefing)
+    q = request.GET.get("q", "").strip()
+    page = paginate(request, selectors.briefing_list(user=request.user, q=q))
+    return render(
+        request,
+        "activities/briefings.html",
+        {
+            "page": page,
+            "q": q,
+            "query": query_without_page(request),
+            "can_create": permissions.can(request.user, "create", Briefing),
+        },
+    )
+
+
+@login_required
+def briefing_new(request):
+    permissions.require(request.user, "create", Briefing)
+    activity = None
+    if request.GET.get("activity") or request.POST.get("activity"):
+        activity = permissions.get_visible_or_404(
+            Activity, request.user, pk=request.GET.get("activity") or request.POST.get("activity")
+        )
+    form = BriefingForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if activity is not None and request.POST.get("to_invitees"):
+            persons = Person.objects.filter(activity_invitations__activity=activity)
+        else:
+            persons = selectors.persons_by_filter(
+                user=request.user, region=data["region"], role=data["role"], current_term=True
+            )
+        try:
+            briefing = services.briefing_publish(
+                actor=request.user,
+                title=data["title"],
+                body=data["body"],
+                persons=persons,
+                activity=activity,
+                attachment=data.get("attachment"),
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request, f"已发布“{briefing.title}”，共 {briefing.recipients.count()} 位接收人。"
+            )
+            return redirect("activities:briefing", pk=briefing.pk)
+    return render(request, "activities/briefing_form.html", {"form": form, "activity": activity})
+
+
+@login_required
+def briefing_detail(request, pk: int):
+    briefing = permissions.get_visible_or_404(
+        Briefing.objects.select_related("activity"), request.user, pk=pk
+    )
+    services.briefing_mark_read(user=request.user, briefing=briefing)
+    readers = None
+    if not request.user.is_person:
+        readers = selectors.briefing_readers(briefing=briefing)
+    return render(request, "activities/briefing.html", {"briefing": briefing, "readers": readers})
+
+
+@login_required
+def briefing_file(request, pk: int):
+    briefing = permissions.get_visible_or_404(Briefing, request.user, pk=pk)
+    if not briefing.attachment:
+        raise Http404("未找到该记录，或您无权查看。")
+    return FileResponse(briefing.attachment.open("rb"), filename=briefing.attachment_name, as_attachment=True)
