@@ -30,7 +30,7 @@ class ActivitiesConfig(AppConfig):
                 activity__ends_at__gte=now, activity__is_cancelled=False
             )
             counts = mine.aggregate(
-                upcoming=Count("id"),
+                upcoming=Count("id", filter=~Q(status__in=(S.DECLINED, S.LEAVE_APPROVED))),
                 to_answer=Count("id", filter=Q(status=S.INVITED)),
             )
             unread = BriefingRecipient.objects.filter(person__user=user, read_at__isnull=True).count()
@@ -39,24 +39,15 @@ class ActivitiesConfig(AppConfig):
                 {"label": "待回复的邀请", "value": counts["to_answer"], "url": reverse("activities:my")},
                 {"label": "未读知情明政材料", "value": unread, "url": reverse("activities:briefings")},
             ]
-        upcoming = Activity.objects.visible_to(user).filter(ends_at__gte=now, is_cancelled=False).count()
-        cards = [
-            {
-                "label": "即将开展的活动",
-                "value": upcoming,
-                "url": reverse("activities:list") + "?when=upcoming",
-            }
-        ]
-        if not user.is_office:
-            return cards
-        pending_leave = Invitation.objects.visible_to(user).filter(status=S.LEAVE_REQUESTED).count()
-        cards.append(
-            {
-                "label": "待审批的请假",
-                "value": pending_leave,
-                "url": reverse("activities:list") + "?when=upcoming",
-            }
+        # One query for both cards: the home page's budget is shared by every app.
+        counts = Activity.objects.visible_to(user).aggregate(
+            upcoming=Count("pk", filter=Q(ends_at__gte=now, is_cancelled=False), distinct=True),
+            pending_leave=Count("invitations", filter=Q(invitations__status=S.LEAVE_REQUESTED)),
         )
+        url = reverse("activities:list") + "?when=upcoming"
+        cards = [{"label": "即将开展的活动", "value": counts["upcoming"], "url": url}]
+        if user.is_office:
+            cards.append({"label": "待审批的请假", "value": counts["pending_leave"], "url": url})
         return cards
 
     def person_sections(self, request, person):
