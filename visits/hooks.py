@@ -1,0 +1,83 @@
+"""What this app contributes to pages of other apps (home cards, a person's profile, an organisation's page)."""
+
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from core import permissions
+
+from . import selectors
+from .models import OPEN_STATUSES, LiaisonContact, LiaisonLink, Request, Visit
+
+
+def home_cards(user) -> list[dict]:
+    if user.is_person:
+        if not permissions.can(user, "view", Request):
+            return []
+        n = Request.objects.visible_to(user).filter(status__in=OPEN_STATUSES).count()
+        return [{"label": "我的诉求（办理中）", "value": n, "url": reverse("visits:request_list")}]
+    if not permissions.can(user, "view", Visit):
+        return []
+    requests = Request.objects.visible_to(user)
+    return [
+        {"label": "待办诉求", "value": requests.filter(status__in=OPEN_STATUSES).count(), "url": reverse("visits:request_list") + "?status=open"},
+        {"label": "超期诉求", "value": selectors.overdue_filter(requests).count(), "url": reverse("visits:request_overdue")},
+        {
+            "label": "计划中的走访",
+            "value": Visit.objects.visible_to(user).filter(status="planned").count(),
+            "url": reverse("visits:list") + "?status=planned",
+        },
+    ]
+
+
+def person_sections(request, person) -> list[dict]:
+    """Visits received and requests, on a person's profile: the office sees them; the person sees his own."""
+    user = request.user
+    own = user.is_person and getattr(person, "user_id", None) == user.pk
+    if not (own or permissions.can(user, "view", Visit)):
+        return []
+    visits = list(selectors.visits_of_person(user=user, person=person))
+    requests = list(selectors.requests_of_person(user=user, person=person))
+    html = render_to_string(
+        "visits/_person_section.html",
+        {"visits": visits, "requests": requests, "person": person, "office": user.is_office, "own": own},
+        request=request,
+    )
+    return [{"title": "走访谈心与诉求", "html": html}]
+
+
+def organisation_sections(request, org) -> list[dict]:
+    """On a body's page: its liaison person, contacts (phones masked), liaison events, members' positions."""
+    user = request.user
+    if not permissions.can(user, "view", LiaisonLink):
+        return []
+    link = LiaisonLink.objects.visible_to(user).select_related("liaison").filter(organisation=org).first()
+    contacts = list(selectors.contacts_of(user=user, org=org))
+    events = list(selectors.events_of(user=user, org=org))
+    positions = _association_positions(user, org)
+    if link is None and not contacts and not events and not positions and not permissions.can(user, "create", LiaisonLink):
+        return []
+    html = render_to_string(
+        "visits/_organisation_section.html",
+        {
+            "org": org,
+            "link": link,
+            "contacts": contacts,
+            "events": events,
+            "positions": positions,
+            "can_edit": permissions.can(user, "create", LiaisonLink),
+            "can_reveal": permissions.can(user, "reveal_sensitive", LiaisonContact),
+        },
+        request=request,
+    )
+    return [{"title": "联谊交友", "html": html}]
+
+
+def _association_positions(user, org) -> list:
+    """Members' positions in this body, from the members registry (once it has them)."""
+    try:
+        from members.models import AssociationPosition
+    except ImportError:
+        return []
+    return list(
+        AssociationPosition.objects.visible_to(user).filter(organisation=org).select_related("person").order_by("person__name")
+    )

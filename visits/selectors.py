@@ -1,0 +1,335 @@
+"""Reads of visits, requests, coverage and the liaison network; each starts from `visible_to(user)`.
+
+The coverage figures are computed in the database (subqueries and `values().annotate()`), so the number of
+queries does not depend on how many persons or visits there are.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce, ExtractMonth
+from django.utils import timezone
+
+from accounts.models import User
+from core.text import normalise
+from members.models import Person
+from organisations.models import Organisation
+
+from .models import (
+    OPEN_STATUSES,
+    CoverageRule,
+    LiaisonContact,
+    LiaisonEvent,
+    LiaisonEventOrg,
+    LiaisonLink,
+    Request,
+    Visit,
+    VisitAssignment,
+    VisitPerson,
+    VisitPlan,
+    VisitStatus,
+    VisitVisitor,
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    period_days: int
+    visits_per_period: int
+    liaison_period_days: int
+    saved: bool = False
+
+
+def rule_for(org: Organisation | None) -> Rule:
+    """The visit rule of an organisation (its own row, else the nearest ancestor's, else the settings' defaults)."""
+    if org is not None:
+        ancestors = [int(pk) for pk in org.path.strip("/").split("/") if pk]
+        rows = {r.owner_org_id: r for r in CoverageRule.objects.filter(owner_org_id__in=ancestors)}
+        for pk in reversed(ancestors):
+            if pk in rows:
+                r = rows[pk]
+                return Rule(r.period_days, r.visits_per_period, r.liaison_period_days, saved=pk == org.pk)
+    return Rule(
+        getattr(settings, "TONGXIN_VISIT_PERIOD_DAYS", 365),
+        getattr(settings, "TONGXIN_VISITS_PER_PERIOD", 1),
+        getattr(settings, "TONGXIN_LIAISON_PERIOD_DAYS", 180),
+    )
+
+
+# ---- visits ----
+
+
+def visit_list(*, user, q: str = "", status: str = "", mode: str = "", year: str = "", visitor: str = "", sort: str = ""):
+    """Visible visits with their visitors and persons prefetched (two extra queries for any number of rows)."""
+    qs = Visit.objects.visible_to(user).prefetch_related(
+        Prefetch("visitors", queryset=User.objects.only("id", "username", "full_name")),
+        Prefetch("persons", queryset=Person.objects.only("id", "name")),
+    ).annotate(request_count=Count("requests", distinct=True))
+    if q:
+        qs = qs.filter(search_text__contains=normalise(q))
+    if status:
+        qs = qs.filter(status=status)
+    if mode:
+        qs = qs.filter(mode=mode)
+    if year.isdigit():
+        qs = qs.filter(date__year=int(year))
+    if visitor.isdigit():
+        qs = qs.filter(visit_visitors__user_id=int(visitor))
+    order = {"date": ["date", "id"], "-date": ["-date", "-id"], "mode": ["mode", "-date"]}.get(sort, ["-date", "-id"])
+    return qs.order_by(*order)
+
+
+def visit_detail_qs(user):
+    return Visit.objects.visible_to(user).prefetch_related("visitors", "persons", "photos")
+
+
+def visits_of_person(*, user, person: Person, limit: int = 20):
+    qs = Visit.objects.visible_to(user) if user.is_office else Visit.objects.all()
+    return (
+        qs.filter(visit_persons__person=person, status=VisitStatus.DONE)
+        .prefetch_related(Prefetch("visitors", queryset=User.objects.only("id", "username", "full_name")))
+        .order_by("-date", "-id")[:limit]
+    )
+
+
+def visitors_choices(user):
+    """Leaders and staff the user may pick as visitors, owners or liaison persons."""
+    return User.objects.visible_to(user).filter(role__in=("leader", "staff"), is_active=True).order_by("role", "full_name")
+
+
+# ---- requests ----
+
+
+def request_list(
+    *, user, q: str = "", status: str = "", category: str = "", owner: str = "", overdue: bool = False, sort: str = ""
+):
+    """Visible requests (a member: only his or her own), with person, owner and helping body joined."""
+    qs = Request.objects.visible_to(user).select_related("person", "owner", "helping_org", "visit")
+    if q:
+        qs = qs.filter(search_text__contains=normalise(q))
+    if status:
+        qs = qs.filter(status=status)
+    if category:
+        qs = qs.filter(category=category)
+    if owner.isdigit():
+        qs = qs.filter(owner_id=int(owner))
+    if overdue:
+        qs = overdue_filter(qs)
+    order = {
+        "deadline": ["deadline", "-id"],
+        "-deadline": ["-deadline", "-id"],
+        "created": ["created_at", "id"],
+        "status": ["status", "-id"],
+    }.get(sort, ["-created_at", "-id"])
+    return qs.order_by(*order)
+
+
+def overdue_filter(qs, today: dt.date | None = None):
+    """Open requests whose deadline has passed."""
+    today = today or timezone.localdate()
+    return qs.filter(status__in=OPEN_STATUSES, deadline__lt=today)
+
+
+def request_detail_qs(user):
+    return Request.objects.visible_to(user).select_related("person", "person__user", "owner", "helping_org", "visit")
+
+
+def requests_of_person(*, user, person: Person, limit: int = 20):
+    return request_list(user=user).filter(person=person)[:limit]
+
+
+# ---- coverage ----
+
+
+@dataclass
+class Coverage:
+    year: int
+    rule: Rule
+    total: int
+    covered: int
+    never: int
+    overdue: int
+    persons: object  # queryset of uncovered persons, annotated with n_year and last_visit
+    per_visitor: list
+    per_month: list
+    plan_rows: list
+
+    @property
+    def uncovered(self) -> int:
+        return self.total - self.covered
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.covered / self.total, 1) if self.total else 100.0
+
+
+def _done_visits_of(person_ref, **extra):
+    return VisitPerson.objects.filter(person=person_ref, visit__status=VisitStatus.DONE, **extra)
+
+
+def coverage(*, user, year: int, today: dt.date | None = None, show: str = "uncovered") -> Coverage:
+    """Visit coverage of the user's members and advisors for `year` under the rule of the user's organisation.
+
+    Covered: at least `visits_per_period` done visits in the year. Overdue: no done visit within the last
+    `period_days` days (never visited counts as overdue). A fixed number of queries, whatever the numbers.
+    """
+    today = today or timezone.localdate()
+    rule = rule_for(getattr(user, "organisation", None))
+    since = today - dt.timedelta(days=rule.period_days)
+    n_year = Subquery(
+        _done_visits_of(OuterRef("pk"), visit__date__year=year)
+        .values("person")
+        .annotate(n=Count("*"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+    last_visit = Subquery(
+        _done_visits_of(OuterRef("pk")).values("person").annotate(d=Max("visit__date")).values("d")
+    )
+    persons = (
+        Person.objects.visible_to(user)
+        .annotate(n_year=Coalesce(n_year, Value(0)), last_visit=last_visit)
+        .only("id", "name", "region", "owner_org_id")
+    )
+    counts = persons.aggregate(
+        total=Count("id"),
+        covered=Count("id", filter=Q(n_year__gte=rule.visits_per_period)),
+        never=Count("id", filter=Q(last_visit__isnull=True)),
+        overdue=Count("id", filter=Q(last_visit__isnull=True) | Q(last_visit__lt=since)),
+    )
+    if show == "overdue":
+        listed = persons.filter(Q(last_visit__isnull=True) | Q(last_visit__lt=since))
+    elif show == "all":
+        listed = persons
+    else:
+        listed = persons.filter(n_year__lt=rule.visits_per_period)
+    listed = listed.order_by("last_visit", "name", "id")
+
+    visits = Visit.objects.visible_to(user).filter(status=VisitStatus.DONE, date__year=year)
+    per_visitor = list(
+        VisitVisitor.objects.filter(visit__in=visits.values("pk"))
+        .values("user_id", "user__full_name", "user__username")
+        .annotate(visits=Count("visit", distinct=True), persons=Count("visit__visit_persons__person", distinct=True))
+        .order_by("-visits", "user__full_name")
+    )
+    months = dict(
+        visits.annotate(m=ExtractMonth("date")).values("m").annotate(n=Count("id")).values_list("m", "n")
+    )
+    per_month = [{"month": m, "visits": months.get(m, 0)} for m in range(1, 13)]
+    plan_rows = plan_progress(user=user, year=year)
+    return Coverage(
+        year=year,
+        rule=rule,
+        total=counts["total"],
+        covered=counts["covered"],
+        never=counts["never"],
+        overdue=counts["overdue"],
+        persons=listed,
+        per_visitor=per_visitor,
+        per_month=per_month,
+        plan_rows=plan_rows,
+    )
+
+
+def plan_for(*, user, year: int) -> VisitPlan | None:
+    return VisitPlan.objects.visible_to(user).filter(year=year).order_by("id").first()
+
+
+def plan_progress(*, user, year: int) -> list[dict]:
+    """Per visitor in the year's plan: persons assigned and how many of them already had a done visit."""
+    visited = _done_visits_of(OuterRef("person"), visit__date__year=year)
+    plans = VisitPlan.objects.visible_to(user).filter(year=year).values("pk")
+    rows = (
+        VisitAssignment.objects.filter(plan__in=plans)
+        .values("visitor_id", "visitor__full_name", "visitor__username")
+        .annotate(assigned=Count("pk"), done=Count("pk", filter=Exists(visited)))
+        .order_by("visitor__full_name")
+    )
+    return list(rows)
+
+
+def plan_assignments(*, plan: VisitPlan, year: int, visitor: str = ""):
+    """The plan's rows with person and visitor, and whether the person already had a done visit this year."""
+    qs = plan.assignments.select_related("person", "visitor").annotate(
+        visited=Exists(_done_visits_of(OuterRef("person"), visit__date__year=year))
+    )
+    if visitor == "none":
+        qs = qs.filter(visitor__isnull=True)
+    elif visitor.isdigit():
+        qs = qs.filter(visitor_id=int(visitor))
+    return qs.order_by("person__name", "id")
+
+
+# ---- liaison ----
+
+
+def liaison_network(*, user, today: dt.date | None = None, show: str = "", q: str = ""):
+    """The bodies in the network with their liaison person, last contact date, contacts and events counts.
+
+    `show="stale"`: only bodies not contacted within the rule's liaison period (or never)."""
+    today = today or timezone.localdate()
+    rule = rule_for(getattr(user, "organisation", None))
+    since = today - dt.timedelta(days=rule.liaison_period_days)
+    events = LiaisonEvent.objects.visible_to(user)
+    last = Subquery(
+        LiaisonEventOrg.objects.filter(organisation=OuterRef("organisation"), event__in=events.values("pk"))
+        .values("organisation")
+        .annotate(d=Max("event__date"))
+        .values("d")
+    )
+    n_events = Subquery(
+        LiaisonEventOrg.objects.filter(organisation=OuterRef("organisation"), event__in=events.values("pk"))
+        .values("organisation")
+        .annotate(n=Count("*"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+    n_contacts = Subquery(
+        LiaisonContact.objects.visible_to(user)
+        .filter(organisation=OuterRef("organisation"), is_active=True)
+        .values("organisation")
+        .annotate(n=Count("*"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+    qs = (
+        LiaisonLink.objects.visible_to(user)
+        .select_related("organisation", "liaison")
+        .annotate(last_contact=last, event_count=Coalesce(n_events, Value(0)), contact_count=Coalesce(n_contacts, Value(0)))
+    )
+    if q:
+        qs = qs.filter(organisation__search_text__contains=normalise(q))
+    if show == "stale":
+        qs = qs.filter(Q(last_contact__isnull=True) | Q(last_contact__lt=since))
+    return qs.order_by("last_contact", "organisation__path"), rule, since
+
+
+def liaison_event_list(*, user, q: str = "", kind: str = "", organisation: str = "", year: str = ""):
+    qs = LiaisonEvent.objects.visible_to(user).prefetch_related(
+        Prefetch("organisations", queryset=Organisation.objects.only("id", "name", "short_name")),
+        Prefetch("participants", queryset=User.objects.only("id", "username", "full_name")),
+    )
+    if q:
+        qs = qs.filter(search_text__contains=normalise(q))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if organisation.isdigit():
+        qs = qs.filter(event_orgs__organisation_id=int(organisation))
+    if year.isdigit():
+        qs = qs.filter(date__year=int(year))
+    return qs.order_by("-date", "-id")
+
+
+def contacts_of(*, user, org: Organisation):
+    return LiaisonContact.objects.visible_to(user).filter(organisation=org).order_by("-is_active", "name", "id")
+
+
+def events_of(*, user, org: Organisation, limit: int = 20):
+    return liaison_event_list(user=user, organisation=str(org.pk))[:limit]
+
+
+def open_request_count(user) -> int:
+    return Request.objects.visible_to(user).filter(status__in=OPEN_STATUSES).count()
+

@@ -1,0 +1,40 @@
+from django.urls import path
+
+from . import views
+
+app_name = "visits"
+urlpatterns = [
+    path("", views.visit_list, name="list"),
+    path("export.xlsx", views.visit_export, name="export"),
+    path("new/", views.visit_edit, name="create"),
+    path("<int:pk>/", views.visit_detail, name="detail"),
+    path("<int:pk>/edit/", views.visit_edit, name="edit"),
+    path("<int:pk>/record/", views.visit_record, name="record"),
+    path("<int:pk>/cancel/", views.visit_cancel, name="cancel"),
+    path("<int:pk>/photos/", views.visit_photo_add, name="photo_add"),
+    path("photos/<int:pk>/", views.visit_photo, name="photo"),
+    path("coverage/", views.coverage, name="coverage"),
+    path("coverage/rule/", views.rule_edit, name="rule"),
+    path("plan/", views.plan, name="plan"),
+    path("plan/new/", views.plan_create, name="plan_create"),
+    path("plan/<int:pk>/divide/", views.plan_divide, name="plan_divide"),
+    path("plan/assignments/<int:pk>/", views.assignment_set, name="assignment_set"),
+    path("requests/", views.request_list, name="request_list"),
+    path("requests/overdue/", views.request_overdue, name="request_overdue"),
+    path("requests/export.xlsx", views.request_export, name="request_export"),
+    path("requests/new/", views.request_create, name="request_create"),
+    path("requests/<int:pk>/", views.request_detail, name="request_detail"),
+    path("requests/<int:pk>/edit/", views.request_edit, name="request_edit"),
+    path("requests/<int:pk>/transition/", views.request_transition, name="request_transition"),
+    path("requests/<int:pk>/steps/", views.request_step, name="request_step"),
+    path("requests/<int:pk>/thank/", views.request_thank, name="request_thank"),
+    path("liaison/", views.liaison_network, name="liaison"),
+    path("liaison/link/", views.liaison_link_edit, name="liaison_link"),
+    path("liaison/orgs/<int:org_pk>/contacts/new/", views.contact_edit, name="contact_create"),
+    path("liaison/contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),
+    path("liaison/contacts/<int:pk>/reveal/", views.contact_reveal, name="contact_reveal"),
+    path("liaison/events/", views.liaison_event_list, name="liaison_events"),
+    path("liaison/events/export.xlsx", views.liaison_event_export, name="liaison_event_export"),
+    path("liaison/events/new/", views.liaison_event_edit, name="liaison_event_create"),
+    path("liaison/events/<int:pk>/edit/", views.liaison_event_edit, name="liaison_event_edit"),
+]
