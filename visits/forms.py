@@ -26,12 +26,17 @@ class _OneUserChoice(forms.ModelChoiceField):
 
 
 class VisitForm(forms.Form):
-    done = forms.BooleanField(label="已经走访（登记走访记录）", required=False, help_text="不勾选则作为计划走访保存")
+    done = forms.BooleanField(
+        label="已经走访（登记走访记录）", required=False, help_text="不勾选则作为计划走访保存"
+    )
     date = forms.DateField(label="日期", widget=DateInput())
     mode = forms.ChoiceField(label="方式", choices=VisitMode.choices)
     visitors = _UserChoice(label="走访人", queryset=None, widget=forms.CheckboxSelectMultiple)
     persons = forms.ModelMultipleChoiceField(
-        label="走访对象", queryset=None, widget=forms.SelectMultiple(attrs={"size": 8}), help_text="可多选（按住 Ctrl 或 ⌘）"
+        label="走访对象",
+        queryset=None,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="可多选（按住 Ctrl 或 ⌘）",
     )
     place = forms.CharField(label="地点", max_length=200, required=False)
     topics = forms.CharField(label="谈话主题", max_length=300, required=False)
@@ -78,12 +83,16 @@ class RequestForm(forms.Form):
     title = forms.CharField(label="诉求摘要", max_length=120)
     description = forms.CharField(label="诉求内容", widget=forms.Textarea)
     owner = _OneUserChoice(label="负责人", queryset=None, required=False)
-    helping_org = forms.ModelChoiceField(label="协助单位", queryset=Organisation.objects.none(), required=False)
+    helping_org = forms.ModelChoiceField(
+        label="协助单位", queryset=Organisation.objects.none(), required=False
+    )
     deadline = forms.DateField(label="办理期限", required=False, widget=DateInput())
 
     def __init__(self, *args, user, persons=None, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = persons if persons is not None else Person.objects.visible_to(user).order_by("name")
+        self.fields["person"].queryset = (
+            persons if persons is not None else Person.objects.visible_to(user).order_by("name")
+        )
         self.fields["owner"].queryset = visitors_choices(user)
         self.fields["helping_org"].queryset = Organisation.objects.visible_to(user).filter(is_active=True)
         if editing:
@@ -137,14 +146,21 @@ class LiaisonEventForm(forms.Form):
         label="联谊单位", queryset=Organisation.objects.none(), widget=forms.SelectMultiple(attrs={"size": 8})
     )
     contacts = forms.ModelMultipleChoiceField(
-        label="对方人员", queryset=LiaisonContact.objects.none(), required=False, widget=forms.SelectMultiple(attrs={"size": 5})
+        label="对方人员",
+        queryset=LiaisonContact.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
     )
-    participants = _UserChoice(label="本会参加人员", queryset=None, required=False, widget=forms.CheckboxSelectMultiple)
+    participants = _UserChoice(
+        label="本会参加人员", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
     place = forms.CharField(label="地点", max_length=200, required=False)
     notes = forms.CharField(label="情况记录", required=False, widget=forms.Textarea)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisations"].queryset = Organisation.objects.visible_to(user).filter(is_active=True)
-        self.fields["contacts"].queryset = LiaisonContact.objects.visible_to(user).select_related("organisation")
+        self.fields["contacts"].queryset = LiaisonContact.objects.visible_to(user).select_related(
+            "organisation"
+        )
         self.fields["participants"].queryset = visitors_choices(user)

@@ -19,8 +19,16 @@ def home_cards(user) -> list[dict]:
         return []
     requests = Request.objects.visible_to(user)
     return [
-        {"label": "待办诉求", "value": requests.filter(status__in=OPEN_STATUSES).count(), "url": reverse("visits:request_list") + "?status=open"},
-        {"label": "超期诉求", "value": selectors.overdue_filter(requests).count(), "url": reverse("visits:request_overdue")},
+        {
+            "label": "待办诉求",
+            "value": requests.filter(status__in=OPEN_STATUSES).count(),
+            "url": reverse("visits:request_list") + "?status=open",
+        },
+        {
+            "label": "超期诉求",
+            "value": selectors.overdue_filter(requests).count(),
+            "url": reverse("visits:request_overdue"),
+        },
         {
             "label": "计划中的走访",
             "value": Visit.objects.visible_to(user).filter(status="planned").count(),
@@ -54,7 +62,13 @@ def organisation_sections(request, org) -> list[dict]:
     contacts = list(selectors.contacts_of(user=user, org=org))
     events = list(selectors.events_of(user=user, org=org))
     positions = _association_positions(user, org)
-    if link is None and not contacts and not events and not positions and not permissions.can(user, "create", LiaisonLink):
+    if (
+        link is None
+        and not contacts
+        and not events
+        and not positions
+        and not permissions.can(user, "create", LiaisonLink)
+    ):
         return []
     html = render_to_string(
         "visits/_organisation_section.html",
@@ -79,5 +93,8 @@ def _association_positions(user, org) -> list:
     except ImportError:
         return []
     return list(
-        AssociationPosition.objects.visible_to(user).filter(organisation=org).select_related("person").order_by("person__name")
+        AssociationPosition.objects.visible_to(user)
+        .filter(organisation=org)
+        .select_related("person")
+        .order_by("person__name")
     )

@@ -64,7 +64,9 @@ class Visit(OwnedModel):
 
 
 class VisitVisitor(models.Model):
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="visit_visitors", verbose_name="走访")
+    visit = models.ForeignKey(
+        Visit, on_delete=models.CASCADE, related_name="visit_visitors", verbose_name="走访"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="走访人"
     )
@@ -74,9 +76,14 @@ class VisitVisitor(models.Model):
         verbose_name_plural = "走访人"
         constraints = [models.UniqueConstraint(fields=["visit", "user"], name="visit_visitor_unique")]
 
+    def __str__(self):
+        return f"{self.visit} · {self.user}"
+
 
 class VisitPerson(models.Model):
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="visit_persons", verbose_name="走访")
+    visit = models.ForeignKey(
+        Visit, on_delete=models.CASCADE, related_name="visit_persons", verbose_name="走访"
+    )
     person = models.ForeignKey(
         "members.Person", on_delete=models.CASCADE, related_name="+", verbose_name="走访对象"
     )
@@ -86,6 +93,9 @@ class VisitPerson(models.Model):
         verbose_name_plural = "走访对象"
         constraints = [models.UniqueConstraint(fields=["visit", "person"], name="visit_person_unique")]
         indexes = [models.Index(fields=["person", "visit"])]
+
+    def __str__(self):
+        return f"{self.visit} · {self.person}"
 
 
 def visit_photo_path(instance, filename):
@@ -126,7 +136,9 @@ class CoverageRule(OwnedModel):
         constraints = [
             models.UniqueConstraint(fields=["owner_org"], name="coverage_rule_one_per_org"),
             models.CheckConstraint(condition=Q(period_days__gte=1), name="coverage_rule_period_positive"),
-            models.CheckConstraint(condition=Q(visits_per_period__gte=1), name="coverage_rule_target_positive"),
+            models.CheckConstraint(
+                condition=Q(visits_per_period__gte=1), name="coverage_rule_target_positive"
+            ),
             models.CheckConstraint(
                 condition=Q(liaison_period_days__gte=1), name="coverage_rule_liaison_positive"
             ),
@@ -156,7 +168,9 @@ class VisitPlan(OwnedModel):
 class VisitAssignment(models.Model):
     """One person in a plan and who is to visit them. Done-ness is derived from the visits, never stored."""
 
-    plan = models.ForeignKey(VisitPlan, on_delete=models.CASCADE, related_name="assignments", verbose_name="计划")
+    plan = models.ForeignKey(
+        VisitPlan, on_delete=models.CASCADE, related_name="assignments", verbose_name="计划"
+    )
     person = models.ForeignKey(
         "members.Person", on_delete=models.CASCADE, related_name="+", verbose_name="走访对象"
     )
@@ -289,7 +303,11 @@ class RequestStep(models.Model):
     date = models.DateField("日期")
     text = models.TextField("办理情况")
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="记录人"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="记录人",
     )
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
@@ -378,7 +396,9 @@ class LiaisonEvent(OwnedModel):
     organisations = models.ManyToManyField(
         "organisations.Organisation", related_name="+", verbose_name="联谊单位", through="LiaisonEventOrg"
     )
-    contacts = models.ManyToManyField(LiaisonContact, blank=True, related_name="events", verbose_name="对方人员")
+    contacts = models.ManyToManyField(
+        LiaisonContact, blank=True, related_name="events", verbose_name="对方人员"
+    )
     participants = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name="本会参加人员"
     )
@@ -405,5 +425,10 @@ class LiaisonEventOrg(models.Model):
     class Meta:
         verbose_name = "活动联谊单位"
         verbose_name_plural = "活动联谊单位"
-        constraints = [models.UniqueConstraint(fields=["event", "organisation"], name="liaison_event_org_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "organisation"], name="liaison_event_org_unique")
+        ]
         indexes = [models.Index(fields=["organisation", "event"])]
+
+    def __str__(self):
+        return f"{self.event} · {self.organisation}"

@@ -35,9 +35,7 @@ permissions.register(R, "close", OFFICE, reason="只有工作人员和领导可�
 permissions.register(R, "reopen", OFFICE, reason="只有工作人员和领导可以重新办理诉求。")
 permissions.register(R, "add_step", OFFICE, reason="只有工作人员和领导可以记录办理情况。")
 permissions.register(R, "export", OFFICE, reason="只有工作人员和领导可以导出诉求。")
-permissions.register(
-    R, "thank", PERSONS, check=_member_may_thank, reason="只有提出人可以在诉求解决后反馈。"
-)
+permissions.register(R, "thank", PERSONS, check=_member_may_thank, reason="只有提出人可以在诉求解决后反馈。")
 
 permissions.register("visits.coveragerule", "view", OFFICE)
 permissions.register("visits.coveragerule", "edit", OFFICE, reason="只有工作人员和领导可以修改走访规则。")

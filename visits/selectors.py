@@ -61,12 +61,18 @@ def rule_for(org: Organisation | None) -> Rule:
 # ---- visits ----
 
 
-def visit_list(*, user, q: str = "", status: str = "", mode: str = "", year: str = "", visitor: str = "", sort: str = ""):
+def visit_list(
+    *, user, q: str = "", status: str = "", mode: str = "", year: str = "", visitor: str = "", sort: str = ""
+):
     """Visible visits with their visitors and persons prefetched (two extra queries for any number of rows)."""
-    qs = Visit.objects.visible_to(user).prefetch_related(
-        Prefetch("visitors", queryset=User.objects.only("id", "username", "full_name")),
-        Prefetch("persons", queryset=Person.objects.only("id", "name")),
-    ).annotate(request_count=Count("requests", distinct=True))
+    qs = (
+        Visit.objects.visible_to(user)
+        .prefetch_related(
+            Prefetch("visitors", queryset=User.objects.only("id", "username", "full_name")),
+            Prefetch("persons", queryset=Person.objects.only("id", "name")),
+        )
+        .annotate(request_count=Count("requests", distinct=True))
+    )
     if q:
         qs = qs.filter(search_text__contains=normalise(q))
     if status:
@@ -77,7 +83,9 @@ def visit_list(*, user, q: str = "", status: str = "", mode: str = "", year: str
         qs = qs.filter(date__year=int(year))
     if visitor.isdigit():
         qs = qs.filter(visit_visitors__user_id=int(visitor))
-    order = {"date": ["date", "id"], "-date": ["-date", "-id"], "mode": ["mode", "-date"]}.get(sort, ["-date", "-id"])
+    order = {"date": ["date", "id"], "-date": ["-date", "-id"], "mode": ["mode", "-date"]}.get(
+        sort, ["-date", "-id"]
+    )
     return qs.order_by(*order)
 
 
@@ -96,14 +104,25 @@ def visits_of_person(*, user, person: Person, limit: int = 20):
 
 def visitors_choices(user):
     """Leaders and staff the user may pick as visitors, owners or liaison persons."""
-    return User.objects.visible_to(user).filter(role__in=("leader", "staff"), is_active=True).order_by("role", "full_name")
+    return (
+        User.objects.visible_to(user)
+        .filter(role__in=("leader", "staff"), is_active=True)
+        .order_by("role", "full_name")
+    )
 
 
 # ---- requests ----
 
 
 def request_list(
-    *, user, q: str = "", status: str = "", category: str = "", owner: str = "", overdue: bool = False, sort: str = ""
+    *,
+    user,
+    q: str = "",
+    status: str = "",
+    category: str = "",
+    owner: str = "",
+    overdue: bool = False,
+    sort: str = "",
 ):
     """Visible requests (a member: only his or her own), with person, owner and helping body joined."""
     qs = Request.objects.visible_to(user).select_related("person", "owner", "helping_org", "visit")
@@ -133,7 +152,9 @@ def overdue_filter(qs, today: dt.date | None = None):
 
 
 def request_detail_qs(user):
-    return Request.objects.visible_to(user).select_related("person", "person__user", "owner", "helping_org", "visit")
+    return Request.objects.visible_to(user).select_related(
+        "person", "person__user", "owner", "helping_org", "visit"
+    )
 
 
 def requests_of_person(*, user, person: Person, limit: int = 20):
@@ -211,7 +232,9 @@ def coverage(*, user, year: int, today: dt.date | None = None, show: str = "unco
     per_visitor = list(
         VisitVisitor.objects.filter(visit__in=visits.values("pk"))
         .values("user_id", "user__full_name", "user__username")
-        .annotate(visits=Count("visit", distinct=True), persons=Count("visit__visit_persons__person", distinct=True))
+        .annotate(
+            visits=Count("visit", distinct=True), persons=Count("visit__visit_persons__person", distinct=True)
+        )
         .order_by("-visits", "user__full_name")
     )
     months = dict(
@@ -297,7 +320,11 @@ def liaison_network(*, user, today: dt.date | None = None, show: str = "", q: st
     qs = (
         LiaisonLink.objects.visible_to(user)
         .select_related("organisation", "liaison")
-        .annotate(last_contact=last, event_count=Coalesce(n_events, Value(0)), contact_count=Coalesce(n_contacts, Value(0)))
+        .annotate(
+            last_contact=last,
+            event_count=Coalesce(n_events, Value(0)),
+            contact_count=Coalesce(n_contacts, Value(0)),
+        )
     )
     if q:
         qs = qs.filter(organisation__search_text__contains=normalise(q))
@@ -323,7 +350,9 @@ def liaison_event_list(*, user, q: str = "", kind: str = "", organisation: str =
 
 
 def contacts_of(*, user, org: Organisation):
-    return LiaisonContact.objects.visible_to(user).filter(organisation=org).order_by("-is_active", "name", "id")
+    return (
+        LiaisonContact.objects.visible_to(user).filter(organisation=org).order_by("-is_active", "name", "id")
+    )
 
 
 def events_of(*, user, org: Organisation, limit: int = 20):
@@ -332,4 +361,3 @@ def events_of(*, user, org: Organisation, limit: int = 20):
 
 def open_request_count(user) -> int:
     return Request.objects.visible_to(user).filter(status__in=OPEN_STATUSES).count()
-

@@ -64,7 +64,9 @@ def _check_visitors(actor, visitors: Iterable[User]) -> list[User]:
     for u in visitors:
         if u.role not in VISITOR_ROLES or not u.is_active:
             raise DomainError(f"“{u.display_name}”不是领导或工作人员，不能作为走访人。", field="visitors")
-    visible = set(User.objects.visible_to(actor).filter(pk__in=[u.pk for u in visitors]).values_list("pk", flat=True))
+    visible = set(
+        User.objects.visible_to(actor).filter(pk__in=[u.pk for u in visitors]).values_list("pk", flat=True)
+    )
     if len(visible) != len(visitors):
         raise DomainError("走访人不在您所在机构。", field="visitors")
     return visitors
@@ -180,7 +182,9 @@ def visit_update(
     visit.save()
     VisitVisitor.objects.filter(visit=visit).exclude(user__in=visitors).delete()
     have = set(VisitVisitor.objects.filter(visit=visit).values_list("user_id", flat=True))
-    VisitVisitor.objects.bulk_create([VisitVisitor(visit=visit, user=u) for u in visitors if u.pk not in have])
+    VisitVisitor.objects.bulk_create(
+        [VisitVisitor(visit=visit, user=u) for u in visitors if u.pk not in have]
+    )
     VisitPerson.objects.filter(visit=visit).exclude(person__in=persons).delete()
     have = set(VisitPerson.objects.filter(visit=visit).values_list("person_id", flat=True))
     VisitPerson.objects.bulk_create([VisitPerson(visit=visit, person=p) for p in persons if p.pk not in have])
@@ -304,7 +308,9 @@ def request_create(
         office = User.objects.filter(
             role=Role.STAFF, is_active=True, organisation__path__startswith=req.owner_org.path
         )
-        notify(office, "request.raised", req, title=f"{person.name}提出诉求：{req.title}", url=_request_url(req))
+        notify(
+            office, "request.raised", req, title=f"{person.name}提出诉求：{req.title}", url=_request_url(req)
+        )
     return req
 
 
@@ -332,7 +338,9 @@ def request_update(*, actor, request: Request, **changes) -> Request:
     req.search_text = _request_search(req)
     req.save()
     if req.owner_id and req.owner_id != old_owner and req.owner_id != actor.pk:
-        notify([req.owner], "request.assigned", req, title=f"您负责办理诉求：{req.title}", url=_request_url(req))
+        notify(
+            [req.owner], "request.assigned", req, title=f"您负责办理诉求：{req.title}", url=_request_url(req)
+        )
     return req
 
 
@@ -367,7 +375,13 @@ def request_transition(*, actor, request: Request, target: str, note: str = "") 
         body = f"{REQUEST_WORKFLOW.labels[target]}。{note.strip()}" if note.strip() else ""
         notify([person], f"request.{target}", locked, title=message, body=body, url=_request_url(locked))
         if locked.owner_id and locked.owner_id != actor.pk:
-            notify([locked.owner], f"request.{target}", locked, title=f"诉求“{locked.title}”：{REQUEST_WORKFLOW.labels[target]}", url=_request_url(locked))
+            notify(
+                [locked.owner],
+                f"request.{target}",
+                locked,
+                title=f"诉求“{locked.title}”：{REQUEST_WORKFLOW.labels[target]}",
+                url=_request_url(locked),
+            )
 
     return REQUEST_WORKFLOW.transition(request, target, actor=actor, note=note, apply=apply, on_commit=[tell])
 
@@ -406,7 +420,14 @@ def request_thank(*, actor, request: Request, note: str) -> Request:
     req.thanked_at = timezone.now()
     req.save(update_fields=["thanks_note", "thanked_at", "updated_at"])
     if req.owner_id:
-        notify([req.owner], "request.thanked", req, title=f"委员对诉求“{req.title}”的反馈", body=req.thanks_note, url=_request_url(req))
+        notify(
+            [req.owner],
+            "request.thanked",
+            req,
+            title=f"委员对诉求“{req.title}”的反馈",
+            body=req.thanks_note,
+            url=_request_url(req),
+        )
     return req
 
 
@@ -420,7 +441,11 @@ def coverage_rule_save(
     """Set the visit rule of the actor's organisation (period and target; the liaison contact period)."""
     permissions.require(actor, "edit", CoverageRule)
     org = _home_org(actor)
-    for value, label in ((period_days, "走访周期"), (visits_per_period, "走访次数"), (liaison_period_days, "联系周期")):
+    for value, label in (
+        (period_days, "走访周期"),
+        (visits_per_period, "走访次数"),
+        (liaison_period_days, "联系周期"),
+    ):
         if not isinstance(value, int) or value < 1:
             raise DomainError(f"{label}应为正整数。")
     if period_days > 3660 or liaison_period_days > 3660:
@@ -442,10 +467,14 @@ def visit_plan_create(*, actor, year: int) -> VisitPlan:
     if not 2000 <= int(year) <= 2100:
         raise DomainError("年度不正确。", field="year")
     org = _home_org(actor)
-    plan, _ = VisitPlan.objects.get_or_create(owner_org=org, year=year, defaults={"title": f"{year}年度走访计划"})
+    plan, _ = VisitPlan.objects.get_or_create(
+        owner_org=org, year=year, defaults={"title": f"{year}年度走访计划"}
+    )
     have = set(plan.assignments.values_list("person_id", flat=True))
     persons = Person.objects.filter(owner_org__path__startswith=org.path).exclude(pk__in=have)
-    VisitAssignment.objects.bulk_create([VisitAssignment(plan=plan, person_id=pk) for pk in persons.values_list("pk", flat=True)])
+    VisitAssignment.objects.bulk_create(
+        [VisitAssignment(plan=plan, person_id=pk) for pk in persons.values_list("pk", flat=True)]
+    )
     return plan
 
 
@@ -482,7 +511,9 @@ def visit_plan_divide(*, actor, plan: VisitPlan, visitors: Iterable[User]) -> in
 
 
 @transaction.atomic
-def liaison_link_save(*, actor, organisation: Organisation, liaison: User | None = None, notes: str = "") -> LiaisonLink:
+def liaison_link_save(
+    *, actor, organisation: Organisation, liaison: User | None = None, notes: str = ""
+) -> LiaisonLink:
     """Put a body in the committee's liaison network (or change its liaison person)."""
     permissions.require(actor, "create", LiaisonLink)
     org = _home_org(actor)
@@ -497,7 +528,9 @@ def liaison_link_save(*, actor, organisation: Organisation, liaison: User | None
     return link
 
 
-def _contact_fields(contact: LiaisonContact, *, name: str, position: str, phone: str, is_active: bool) -> None:
+def _contact_fields(
+    contact: LiaisonContact, *, name: str, position: str, phone: str, is_active: bool
+) -> None:
     if not (name or "").strip():
         raise DomainError("请填写联络人姓名。", field="name")
     phone = "".join((phone or "").split())
@@ -511,7 +544,13 @@ def _contact_fields(contact: LiaisonContact, *, name: str, position: str, phone:
 
 @transaction.atomic
 def liaison_contact_create(
-    *, actor, organisation: Organisation, name: str, position: str = "", phone: str = "", is_active: bool = True
+    *,
+    actor,
+    organisation: Organisation,
+    name: str,
+    position: str = "",
+    phone: str = "",
+    is_active: bool = True,
 ) -> LiaisonContact:
     """Add a contact person of a partner body; the phone is stored encrypted."""
     permissions.require(actor, "create", LiaisonContact)
@@ -567,7 +606,9 @@ def _event_links(actor, event: LiaisonEvent, organisations, contacts, participan
     participants = _check_visitors(actor, participants) if participants else []
     LiaisonEventOrg.objects.filter(event=event).exclude(organisation__in=organisations).delete()
     have = set(LiaisonEventOrg.objects.filter(event=event).values_list("organisation_id", flat=True))
-    LiaisonEventOrg.objects.bulk_create([LiaisonEventOrg(event=event, organisation=o) for o in organisations if o.pk not in have])
+    LiaisonEventOrg.objects.bulk_create(
+        [LiaisonEventOrg(event=event, organisation=o) for o in organisations if o.pk not in have]
+    )
     event.contacts.set(contacts)
     event.participants.set(participants)
     event.search_text = search_form(event.title, event.place, *[o.name for o in organisations])

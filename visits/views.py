@@ -6,7 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core import permissions
@@ -54,13 +56,31 @@ from .workflows import REQUEST_WORKFLOW, VISIT_WORKFLOW
 
 def _log(obj, workflow) -> list[dict]:
     return [
-        {"at": e.created_at, "actor": e.actor_label, "label": workflow.labels.get(e.target, e.target), "note": e.note}
+        {
+            "at": e.created_at,
+            "actor": e.actor_label,
+            "label": workflow.labels.get(e.target, e.target),
+            "note": e.note,
+        }
         for e in log_for(obj, workflow.name)
     ]
 
 
 def _form_error(form, exc: DomainError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def _act(request, call, success: str) -> bool:
+    """Run one service call for a POST action; a refusal becomes a Chinese message (403s still raise)."""
+    try:
+        call()
+    except DomainError as exc:
+        if exc.status_code == 403:
+            raise
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, success)
+    return True
 
 
 def _params(request, names):
@@ -171,7 +191,10 @@ def visit_edit(request, pk: int | None = None):
         if visit is not None:
             initial = _visit_form_initial(visit, show_confidential)
         else:
-            initial = {"date": timezone.localdate(), "visitors": [user] if user.role in ("leader", "staff") else []}
+            initial = {
+                "date": timezone.localdate(),
+                "visitors": [user] if user.role in ("leader", "staff") else [],
+            }
             person = request.GET.get("person", "")
             if person.isdigit():
                 initial["persons"] = Person.objects.visible_to(user).filter(pk=int(person))
@@ -198,7 +221,10 @@ def visit_detail(request, pk: int):
             "can_record": planned and permissions.can(user, "record", visit),
             "can_cancel": planned and permissions.can(user, "cancel", visit),
             "can_add_request": visit.status == VisitStatus.DONE and permissions.can(user, "create", Request),
-            "record_form": RecordForm(initial={"date": min(visit.date, timezone.localdate()), "notes": visit.notes}, show_confidential=show_confidential),
+            "record_form": RecordForm(
+                initial={"date": min(visit.date, timezone.localdate()), "notes": visit.notes},
+                show_confidential=show_confidential,
+            ),
             "cancel_form": NoteForm(),
             "photo_form": PhotoForm(),
         },
@@ -213,12 +239,11 @@ def visit_record(request, pk: int):
     permissions.require(user, "record", visit)
     form = RecordForm(request.POST, show_confidential=permissions.can(user, "view_confidential", visit))
     if form.is_valid():
-        try:
-            services.visit_record(actor=user, visit=visit, **form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "已记录为已走访。")
+        _act(
+            request,
+            lambda: services.visit_record(actor=user, visit=visit, **form.cleaned_data),
+            "已记录为已走访。",
+        )
     else:
         messages.error(request, "请填写实际走访日期。")
     return redirect("visits:detail", pk=visit.pk)
@@ -230,12 +255,11 @@ def visit_cancel(request, pk: int):
     user = request.user
     visit = permissions.get_visible_or_404(Visit, user, pk=pk)
     permissions.require(user, "cancel", visit)
-    try:
-        services.visit_cancel(actor=user, visit=visit, reason=request.POST.get("note", ""))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "走访已取消。")
+    _act(
+        request,
+        lambda: services.visit_cancel(actor=user, visit=visit, reason=request.POST.get("note", "")),
+        "走访已取消。",
+    )
     return redirect("visits:detail", pk=visit.pk)
 
 
@@ -247,12 +271,14 @@ def visit_photo_add(request, pk: int):
     permissions.require(user, "edit", visit)
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            services.visit_photo_add(actor=user, visit=visit, upload=form.cleaned_data["file"], caption=form.cleaned_data["caption"])
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "照片已上传。")
+        data = form.cleaned_data
+        _act(
+            request,
+            lambda: services.visit_photo_add(
+                actor=user, visit=visit, upload=data["file"], caption=data["caption"]
+            ),
+            "照片已上传。",
+        )
     else:
         messages.error(request, "请选择要上传的照片。")
     return redirect("visits:detail", pk=visit.pk)
@@ -342,7 +368,19 @@ def request_export(request):
     return excel_response(
         "诉求.xlsx",
         "诉求",
-        ["登记时间", "提出人", "类别", "诉求摘要", "诉求内容", "状态", "负责人", "协助单位", "办理期限", "办理结果/说明", "来源"],
+        [
+            "登记时间",
+            "提出人",
+            "类别",
+            "诉求摘要",
+            "诉求内容",
+            "状态",
+            "负责人",
+            "协助单位",
+            "办理期限",
+            "办理结果/说明",
+            "来源",
+        ],
         rows,
         widths=[16, 10, 10, 30, 50, 8, 12, 24, 12, 50, 12],
         traditional=request.wants_traditional,
@@ -398,7 +436,9 @@ def _member_request_create(request):
                 return redirect("visits:request_detail", pk=req.pk)
     else:
         form = MemberRequestForm()
-    return render(request, "visits/request_form.html", {"form": form, "visit": None, "req": None, "member": True})
+    return render(
+        request, "visits/request_form.html", {"form": form, "visit": None, "req": None, "member": True}
+    )
 
 
 @login_required
@@ -418,7 +458,10 @@ def request_edit(request, pk: int):
                 return redirect("visits:request_detail", pk=req.pk)
     else:
         form = RequestForm(
-            initial={f: getattr(req, f) for f in ("category", "title", "description", "owner", "helping_org", "deadline")},
+            initial={
+                f: getattr(req, f)
+                for f in ("category", "title", "description", "owner", "helping_org", "deadline")
+            },
             user=user,
             editing=True,
         )
@@ -453,14 +496,13 @@ def request_transition(request, pk: int):
     user = request.user
     req = permissions.get_visible_or_404(Request, user, pk=pk)
     target = request.POST.get("target", "")
-    try:
-        services.request_transition(actor=user, request=req, target=target, note=request.POST.get("note", ""))
-    except DomainError as exc:
-        if exc.status_code == 403:
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"诉求状态已更新为“{REQUEST_WORKFLOW.labels.get(target, target)}”，已通知委员。")
+    _act(
+        request,
+        lambda: services.request_transition(
+            actor=user, request=req, target=target, note=request.POST.get("note", "")
+        ),
+        f"诉求状态已更新为“{REQUEST_WORKFLOW.labels.get(target, target)}”，已通知委员。",
+    )
     return redirect("visits:request_detail", pk=req.pk)
 
 
@@ -472,12 +514,11 @@ def request_step(request, pk: int):
     permissions.require(user, "add_step", req)
     form = StepForm(request.POST)
     if form.is_valid():
-        try:
-            services.request_step_add(actor=user, request=req, **form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "办理情况已记录。")
+        _act(
+            request,
+            lambda: services.request_step_add(actor=user, request=req, **form.cleaned_data),
+            "办理情况已记录。",
+        )
     else:
         messages.error(request, "请填写日期和办理情况。")
     return redirect("visits:request_detail", pk=req.pk)
@@ -489,12 +530,11 @@ def request_thank(request, pk: int):
     user = request.user
     req = permissions.get_visible_or_404(Request.objects.select_related("person"), user, pk=pk)
     permissions.require(user, "thank", req)
-    try:
-        services.request_thank(actor=user, request=req, note=request.POST.get("note", ""))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "感谢您的反馈。")
+    _act(
+        request,
+        lambda: services.request_thank(actor=user, request=req, note=request.POST.get("note", "")),
+        "感谢您的反馈。",
+    )
     return redirect("visits:request_detail", pk=req.pk)
 
 
@@ -560,7 +600,9 @@ def plan(request):
     visitor = request.GET.get("visitor", "").strip()
     page = None
     if the_plan is not None:
-        page = paginate(request, selectors.plan_assignments(plan=the_plan, year=year, visitor=visitor), per_page=50)
+        page = paginate(
+            request, selectors.plan_assignments(plan=the_plan, year=year, visitor=visitor), per_page=50
+        )
     return render(
         request,
         "visits/plan.html",
@@ -595,8 +637,6 @@ def plan_create(request):
 
 
 def _plan_url():
-    from django.urls import reverse
-
     return reverse("visits:plan")
 
 
@@ -608,12 +648,11 @@ def plan_divide(request, pk: int):
     permissions.require(user, "edit", the_plan)
     ids = [int(x) for x in request.POST.getlist("visitors") if x.isdigit()]
     chosen = list(selectors.visitors_choices(user).filter(pk__in=ids))
-    try:
-        n = services.visit_plan_divide(actor=user, plan=the_plan, visitors=chosen)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"已将 {n} 位未分工的委员/顾问分给 {len(chosen)} 位走访人。")
+    _act(
+        request,
+        lambda: services.visit_plan_divide(actor=user, plan=the_plan, visitors=chosen),
+        f"已把未分工的委员/顾问分给 {len(chosen)} 位走访人。",
+    )
     return redirect(f"{_plan_url()}?year={the_plan.year}")
 
 
@@ -636,15 +675,17 @@ def assignment_set(request, pk: int):
     else:
         visitor = None
     month = request.POST.get("target_month", "")
-    try:
-        services.visit_assignment_set(
+    _act(
+        request,
+        lambda: services.visit_assignment_set(
             actor=user, assignment=row, visitor=visitor, target_month=int(month) if month.isdigit() else None
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"{row.person.name}：走访分工已更新。")
-    return redirect(request.POST.get("next") or f"{_plan_url()}?year={the_plan.year}")
+        ),
+        f"{row.person.name}：走访分工已更新。",
+    )
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = f"{_plan_url()}?year={the_plan.year}"
+    return redirect(back)
 
 
 # ---- liaison network ----
@@ -696,7 +737,11 @@ def liaison_link_edit(request):
                 return redirect("organisations:detail", pk=link.organisation_id)
     else:
         form = LiaisonLinkForm(initial=initial, user=user)
-    return render(request, "visits/simple_form.html", {"form": form, "title": "联谊单位与本会联络人", "back": "visits:liaison"})
+    return render(
+        request,
+        "visits/simple_form.html",
+        {"form": form, "title": "联谊单位与本会联络人", "back": "visits:liaison"},
+    )
 
 
 @login_required
@@ -707,7 +752,9 @@ def contact_edit(request, org_pk: int | None = None, pk: int | None = None):
         permissions.require(user, "create", LiaisonContact)
         org = permissions.get_visible_or_404(Organisation, user, pk=org_pk)
     else:
-        contact = permissions.get_visible_or_404(LiaisonContact.objects.select_related("organisation"), user, pk=pk)
+        contact = permissions.get_visible_or_404(
+            LiaisonContact.objects.select_related("organisation"), user, pk=pk
+        )
         permissions.require(user, "edit", contact)
         org = contact.organisation
     if request.method == "POST":
@@ -728,9 +775,15 @@ def contact_edit(request, org_pk: int | None = None, pk: int | None = None):
         if contact is not None:
             # The clear phone goes into the form only for someone who may reveal it, and that is logged.
             initial = {"name": contact.name, "position": contact.position, "is_active": contact.is_active}
-            initial["phone"] = services.liaison_contact_reveal(actor=user, contact=contact, ip=client_ip(request))
+            initial["phone"] = services.liaison_contact_reveal(
+                actor=user, contact=contact, ip=client_ip(request)
+            )
         form = ContactForm(initial=initial)
-    return render(request, "visits/simple_form.html", {"form": form, "title": f"{org.name} · 联络人", "back": "visits:liaison"})
+    return render(
+        request,
+        "visits/simple_form.html",
+        {"form": form, "title": f"{org.name} · 联络人", "back": "visits:liaison"},
+    )
 
 
 @login_required
@@ -831,7 +884,8 @@ def liaison_event_edit(request, pk: int | None = None):
             if org_id.isdigit():
                 initial["organisations"] = [int(org_id)]
         form = LiaisonEventForm(initial=initial, user=user)
-    return render(request, "visits/simple_form.html", {"form": form, "title": "联谊活动", "back": "visits:liaison_events"})
-
-
-
+    return render(
+        request,
+        "visits/simple_form.html",
+        {"form": form, "title": "联谊活动", "back": "visits:liaison_events"},
+    )
