@@ -283,3 +283,12 @@ def test_coverage_query_count_is_fixed_for_many_persons(client, users, orgs, dja
     _visits(users, orgs, 10)
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(reverse("visits:coverage"))
+
+
+def test_home_cards_show_a_members_open_requests_and_a_leaders_overdue_ones(client, users, member_person):
+    make_request(users["staff"], member_person, owner=users["staff"], deadline=TODAY - dt.timedelta(days=3))
+    _login(client, users["member"])
+    assert "我的诉求（办理中）" in client.get("/").content.decode()
+    _login(client, users["leader"])
+    html = client.get("/").content.decode()
+    assert "超期诉求" in html and "计划中的走访" in html
