@@ -12,21 +12,19 @@ class OpinionsConfig(AppConfig):
         from . import permissions  # noqa: F401  (registers the permission table)
 
     def home_cards(self, user):
-        """Members and advisors: their own reports. Staff get no card: the staff home page's shared query budget
-        (core/tests/test_pages.py) is spent; "待受理" is one click away in the register (?status=submitted)."""
+        """Staff: reports waiting to be accepted; members and advisors: their own reports. One COUNT."""
         from django.urls import reverse
 
-        from .models import OpinionReport
+        from .models import OpinionReport, ReportStatus
 
-        if not user.is_person:
-            return []
-        return [
-            {
-                "label": "我的社情民意",
-                "value": OpinionReport.objects.visible_to(user).count(),
-                "url": reverse("opinions:list"),
-            }
-        ]
+        qs = OpinionReport.objects.visible_to(user)
+        url = reverse("opinions:list")
+        if user.is_office:
+            waiting = qs.filter(status=ReportStatus.SUBMITTED).count()
+            return [{"label": "待受理社情民意", "value": waiting, "url": f"{url}?status=submitted"}]
+        if user.is_person:
+            return [{"label": "我的社情民意", "value": qs.count(), "url": url}]
+        return []
 
     def person_sections(self, request, person):
         from django.template.loader import render_to_string

@@ -128,3 +128,10 @@ def test_home_card_counts_a_members_own_reports(client, users, draft):
     client.force_login(users["member"])
     html = client.get("/").content.decode()
     assert "我的社情民意" in html
+
+
+def test_home_card_counts_waiting_reports_for_staff(client, users, orgs):
+    _many(orgs, 2)
+    client.force_login(users["staff"])
+    html = client.get("/").content.decode()
+    assert "待受理社情民意" in html
