@@ -122,11 +122,11 @@ class InvitationOut(Schema):
 
 
 class InviteIn(InputSchema):
+    """Either `person_ids`, or `filter`: the roster's filters (q, term, role, region, sector, committee,
+    association, tag; the term defaults to the current one), e.g. {"region": "mo", "role": "member"}."""
+
     person_ids: list[int] = []
-    region: str = ""
-    role: str = ""
-    current_term: bool = True
-    by_filter: bool = False
+    filter: dict[str, str] | None = None
 
 
 class InviteOut(Schema):
@@ -224,10 +224,8 @@ def list_invitations(request, activity_id: int, status: str = ""):
 )
 def invite(request, activity_id: int, payload: InviteIn):
     activity = permissions.get_visible_or_404(Activity, request.auth, pk=activity_id)
-    if payload.by_filter:
-        persons = selectors.persons_by_filter(
-            user=request.auth, region=payload.region, role=payload.role, current_term=payload.current_term
-        )
+    if payload.filter is not None:
+        persons, _ = selectors.persons_by_filter(user=request.auth, params=payload.filter)
     else:
         persons = Person.objects.filter(pk__in=payload.person_ids)
     n = services.invitations_create(actor=request.auth, activity=activity, persons=persons)

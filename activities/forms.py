@@ -57,13 +57,6 @@ class StopForm(forms.Form):
     programme = forms.CharField(label="行程安排", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class InviteFilterForm(forms.Form):
-    region = forms.ChoiceField(label="地区", choices=[("", "全部")] + Region.choices, required=False)
-    role = forms.ChoiceField(label="届内身份", choices=[("", "全部")] + TermRoleKind.choices, required=False)
-    current_term = forms.BooleanField(label="仅本届", required=False, initial=True)
-    q = forms.CharField(label="姓名", required=False)
-
-
 class ReportForm(forms.Form):
     summary = forms.CharField(label="活动总结", widget=forms.Textarea)
     outcomes = forms.CharField(label="成果", widget=forms.Textarea, required=False)

@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from core.text import normalise
-from members.models import Person, TermRole
+from members.models import Person
 
 from .models import HOLDS_PLACE, Activity, Briefing, BriefingRecipient, Invitation, TripStop
 from .models import InvitationStatus as S
@@ -99,7 +99,7 @@ def invitations_of(*, user, activity: Activity, status: str = "", q: str = ""):
         qs = qs.filter(status=status)
     if q:
         qs = qs.filter(person__search_text__contains=normalise(q))
-    return qs.order_by("person__name", "id")
+    return qs.order_by("person__sort_name", "person__name", "id")
 
 
 def my_invitations(*, user, when: str = "upcoming"):
@@ -168,25 +168,24 @@ def person_recent(*, user, person: Person, limit: int = 10):
     )
 
 
-def persons_by_filter(*, user, region: str = "", role: str = "", current_term: bool = True, q: str = ""):
-    """Persons the user may see matching an invitation filter (e.g. all Macao members of the current term,
-    all advisors). Uses members' roster data; roles are looked up in the current term."""
-    from members.selectors import current_term as _current_term
+def persons_by_filter(*, user, params) -> tuple:
+    """Persons the user may see matching an invitation filter, e.g. all Macao members of the current term
+    (`region=mo&role=member`), all advisors (`role=advisor`). The filters are the roster's own
+    `members.filtersets.PersonFilterSet` (q, term, role, region, sector, committee, association, tag); the
+    term defaults to the current one. Returns (queryset, filterset); invalid filters match nobody, so
+    "invite everyone matching" can never turn into "invite everyone"."""
+    from members.selectors import current_term, person_filterset
 
-    qs = Person.objects.visible_to(user)
-    if region:
-        qs = qs.filter(region=region)
-    if q:
-        qs = qs.filter(search_text__contains=normalise(q))
-    if role or current_term:
-        roles = TermRole.objects.all()
-        if current_term:
-            term = _current_term()
-            roles = roles.filter(term=term) if term else roles.none()
-        if role:
-            roles = roles.filter(role=role)
-        qs = qs.filter(pk__in=roles.values("person_id"))
-    return qs
+    params = {k: v for k, v in params.items() if k in _PERSON_FILTERS and v not in (None, "")}
+    if "term" not in params and (term := current_term()) is not None:
+        params["term"] = str(term.pk)
+    filterset = person_filterset(user, params)
+    if not filterset.is_valid():
+        return Person.objects.none(), filterset
+    return filterset.qs, filterset
+
+
+_PERSON_FILTERS = ("q", "term", "role", "region", "sector", "committee", "association", "tag")
 
 
 def briefing_list(*, user, q: str = ""):

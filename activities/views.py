@@ -22,7 +22,7 @@ from core.text import to_traditional
 from members.models import Person
 
 from . import ics, selectors, services
-from .forms import ActivityForm, BriefingForm, FileForm, InviteFilterForm, KindForm, ReportForm, StopForm
+from .forms import ActivityForm, BriefingForm, FileForm, KindForm, ReportForm, StopForm
 from .models import Activity, ActivityFile, ActivityKind, Briefing, Invitation, TripStop
 from .models import InvitationStatus as S
 from .workflows import INVITATION
@@ -257,16 +257,11 @@ def kind_list(request):
 
 @login_required
 def invite(request, pk: int):
-    """Invite by picking persons (ticked in the list) or everyone matching a filter."""
+    """Invite by picking persons (ticked in the list) or everyone matching the roster's filters."""
     activity = permissions.get_visible_or_404(Activity, request.user, pk=pk)
     permissions.require(request.user, "invite", activity)
-    data = request.POST if request.method == "POST" else (request.GET or {"current_term": "on"})
-    form = InviteFilterForm(data)
-    form.is_valid()
-    params = {k: form.cleaned_data.get(k) or "" for k in ("region", "role", "q")}
-    params["current_term"] = bool(form.cleaned_data.get("current_term"))
-    matching = selectors.persons_by_filter(user=request.user, **params)
-    invited_ids = set(Invitation.objects.filter(activity=activity).values_list("person_id", flat=True))
+    source = request.POST if request.method == "POST" else request.GET
+    matching, filterset = selectors.persons_by_filter(user=request.user, params=source)
     if request.method == "POST":
         if request.POST.get("mode") == "filter":
             persons = matching
@@ -277,15 +272,24 @@ def invite(request, pk: int):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"已邀请 {n} 人，并已通知。" if n else "所选人员均已在邀请名单中。")
+            messages.success(
+                request, f"已邀请 {n} 人，并已通知。" if n else "没有新的人员需要邀请（已邀请者自动跳过）。"
+            )
             return redirect("activities:attendance", pk=activity.pk)
-    page = paginate(request, matching.order_by("name", "id"), per_page=50)
+    page = paginate(request, matching, per_page=50)
+    invited_ids = set(
+        Invitation.objects.filter(activity=activity, person_id__in=[p.pk for p in page]).values_list(
+            "person_id", flat=True
+        )
+    )
+    applied = [(k, v) for k, v in filterset.data.items() if k in filterset.form.fields]
     return render(
         request,
         "activities/invite.html",
         {
             "activity": activity,
-            "form": form,
+            "form": filterset.form,
+            "applied": applied,
             "page": page,
             "total": page.paginator.count,
             "invited_ids": invited_ids,
@@ -750,8 +754,8 @@ def briefing_new(request):
         if activity is not None and request.POST.get("to_invitees"):
             persons = Person.objects.filter(activity_invitations__activity=activity)
         else:
-            persons = selectors.persons_by_filter(
-                user=request.user, region=data["region"], role=data["role"], current_term=True
+            persons, _ = selectors.persons_by_filter(
+                user=request.user, params={"region": data["region"], "role": data["role"]}
             )
         try:
             briefing = services.briefing_publish(

@@ -145,7 +145,7 @@ def test_inviting_by_filter_takes_macao_members_of_the_current_term(orgs, users,
     term_role_add(person=hk, term=term, role=TermRoleKind.MEMBER)
     from activities.selectors import persons_by_filter
 
-    persons = persons_by_filter(user=users["staff"], region="mo", role=TermRoleKind.MEMBER)
+    persons, _ = persons_by_filter(user=users["staff"], params={"region": "mo", "role": TermRoleKind.MEMBER})
     assert services.invitations_create(actor=users["staff"], activity=activity, persons=persons) == 2
     assert set(activity.invitations.values_list("person_id", flat=True)) == {macao[0].pk, macao[1].pk}
 
@@ -423,3 +423,11 @@ def test_briefing_reaches_chosen_persons_who_read_it(orgs, staff, member, users)
 def test_briefing_without_recipients_is_refused(staff):
     with pytest.raises(DomainError, match="至少一位接收人"):
         services.briefing_publish(actor=staff, title="t", body="b", persons=[])
+
+
+def test_an_invalid_filter_matches_nobody_rather_than_everyone(orgs, users):
+    from activities.selectors import persons_by_filter
+
+    PersonFactory(owner_org=orgs.committee)
+    persons, _ = persons_by_filter(user=users["staff"], params={"region": "火星"})
+    assert persons.count() == 0

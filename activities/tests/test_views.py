@@ -179,7 +179,7 @@ def test_invite_by_filter_from_the_page(client, orgs, staff, activity):
     client.force_login(staff)
     response = client.post(
         reverse("activities:invite", args=[activity.pk]),
-        {"mode": "filter", "region": "mo", "role": "member", "current_term": "on"},
+        {"mode": "filter", "region": "mo", "role": "member"},
     )
     assert response.status_code == 302
     assert activity.invitations.count() == 3
