@@ -1,0 +1,246 @@
+"""Forms parse input only; the services decide (limits, deadlines, roles)."""
+
+from django import forms
+
+from accounts.models import User
+from core.roles import Role
+from members.models import Person, Session
+from organisations.models import Organisation
+
+from .models import (
+    BODY_MAX,
+    TITLE_MAX,
+    AdoptionLevel,
+    Assignment,
+    FollowUpKind,
+    NotFiledReason,
+    Proposal,
+    ProposalTiming,
+    ProposerKind,
+    RatingValue,
+    ReplyClass,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def _units():
+    return Organisation.objects.filter(is_handling_unit=True, is_active=True).order_by("name")
+
+
+class ProposalForm(forms.Form):
+    title = forms.CharField(
+        label="案由", max_length=TITLE_MAX * 2, widget=forms.TextInput(attrs={"size": 60})
+    )
+    body = forms.CharField(
+        label="正文",
+        max_length=BODY_MAX * 10,  # the service gives the clear message; this only stops absurd posts
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text="一事一案：每件提案只提一个问题；写明情况、分析和具体建议。",
+    )
+    timing = forms.ChoiceField(
+        label="提案类别", choices=ProposalTiming.choices, initial=ProposalTiming.REGULAR
+    )
+    proposer_kind = forms.ChoiceField(
+        label="提出方式", choices=ProposerKind.choices, initial=ProposerKind.MEMBER
+    )
+    proposer_body = forms.CharField(
+        label="提出单位", required=False, help_text="以界别、党派、人民团体或专门委员会名义提出时填写"
+    )
+    origin_note = forms.CharField(label="来源说明", required=False, help_text="例如：源自百姓提案")
+    author = forms.ModelChoiceField(label="提案人（领衔）", queryset=Person.objects.none(), required=False)
+
+    def __init__(self, *args, staff_user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if staff_user is None:
+            del self.fields["author"]
+        else:
+            self.fields["author"].queryset = Person.objects.visible_to(staff_user).order_by("name")
+            self.fields["author"].required = True
+
+
+class InviteForm(forms.Form):
+    persons = forms.ModelMultipleChoiceField(label="联名人", queryset=Person.objects.none())
+    deadline = forms.DateTimeField(
+        label="确认截止时间",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, *args, proposal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = Person.objects.exclude(user__isnull=True)
+        if proposal is not None:
+            qs = qs.exclude(pk=proposal.author_id)
+        self.fields["persons"].queryset = qs.order_by("name")
+
+
+class CosignForm(forms.Form):
+    accept = forms.TypedChoiceField(
+        label="是否联名", choices=(("1", "确认联名"), ("0", "谢绝")), coerce=lambda v: v == "1"
+    )
+
+
+class CosponsorForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label="联合提出单位",
+        queryset=Organisation.objects.filter(kind__in=["cppcc", "committee"], is_active=True).order_by(
+            "path"
+        ),
+    )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label="附件")
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class RequiredNoteForm(forms.Form):
+    note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FileForm(forms.Form):
+    session = forms.ModelChoiceField(
+        label="编号会议",
+        queryset=Session.objects.filter(kind="plenary").select_related("term"),
+        required=False,
+        help_text="默认为最近一次全体会议",
+    )
+    note = forms.CharField(label="审查意见", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class NotFileForm(forms.Form):
+    reason = forms.ChoiceField(label="不予立案理由", choices=NotFiledReason.choices)
+    note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MergeForm(forms.Form):
+    into = forms.ModelChoiceField(label="并入提案", queryset=Proposal.objects.none())
+    note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, user=None, proposal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            qs = Proposal.objects.visible_to(user).filter(
+                status__in=["submitted", "filed", "handling"], merged_into__isnull=True
+            )
+            if proposal is not None:
+                qs = qs.exclude(pk=proposal.pk)
+            self.fields["into"].queryset = qs.order_by("-created_at")
+
+
+class KeyForm(forms.Form):
+    supervisors = forms.ModelMultipleChoiceField(
+        label="督办领导", queryset=User.objects.filter(role=Role.LEADER, is_active=True).order_by("username")
+    )
+    note = forms.CharField(label="说明", required=False)
+
+
+class DatedNoteForm(forms.Form):
+    date = forms.DateField(label="日期", widget=DATE)
+    note = forms.CharField(label="督办情况", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AssignForm(forms.Form):
+    lead = forms.ModelChoiceField(label="主办单位", queryset=Organisation.objects.none(), required=False)
+    co_units = forms.ModelMultipleChoiceField(
+        label="会办单位", queryset=Organisation.objects.none(), required=False
+    )
+    assist_units = forms.ModelMultipleChoiceField(
+        label="协办单位", queryset=Organisation.objects.none(), required=False
+    )
+    split_units = forms.ModelMultipleChoiceField(
+        label="分办单位", queryset=Organisation.objects.none(), required=False, help_text="分办时不选主办单位"
+    )
+    input_due = forms.DateField(
+        label="会办意见期限", widget=DATE, required=False, help_text="默认交办后 1 个月"
+    )
+    note = forms.CharField(label="交办说明", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("lead", "co_units", "assist_units", "split_units"):
+            self.fields[name].queryset = _units()
+
+
+class AssignmentChoice(forms.ModelChoiceField):
+    def label_from_instance(self, a):
+        return f"{a.unit.display_name}（{a.get_role_display()}）" + ("— 有异议" if a.disputed_at else "")
+
+
+class ReassignForm(forms.Form):
+    assignment = AssignmentChoice(label="交办", queryset=Assignment.objects.none())
+    new_unit = forms.ModelChoiceField(
+        label="改交单位", queryset=Organisation.objects.none(), required=False, help_text="不选则维持原交办"
+    )
+    note = forms.CharField(label="说明", required=False)
+
+    def __init__(self, *args, proposal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_unit"].queryset = _units()
+        if proposal is not None:
+            self.fields["assignment"].queryset = proposal.assignments.filter(
+                ended_at__isnull=True
+            ).select_related("unit")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ExtendForm(forms.Form):
+    new_due = forms.DateField(label="新答复期限", widget=DATE)
+    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FollowUpForm(forms.Form):
+    kind = forms.ChoiceField(label="形式", choices=FollowUpKind.choices)
+    date = forms.DateField(label="日期", widget=DATE)
+    place = forms.CharField(label="地点", required=False)
+    participants = forms.CharField(label="参加人员", required=False)
+    summary = forms.CharField(label="情况", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReplyForm(forms.Form):
+    reply_class = forms.ChoiceField(label="答复类别", choices=ReplyClass.choices)
+    body = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 8}))
+    contact = forms.CharField(label="联系人及电话", required=False, help_text="仅提案人可见，不公开")
+
+
+class ReviewReplyForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label="审核结果", choices=(("1", "通过并发出"), ("0", "退回修改")), coerce=lambda v: v == "1"
+    )
+    note = forms.CharField(label="审核意见", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class RateForm(forms.Form):
+    value = forms.ChoiceField(label="评价", choices=RatingValue.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label="意见",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="不满意时请写明意见，提案将再次办理",
+    )
+
+
+class OutcomeForm(forms.Form):
+    adopted = forms.BooleanField(label="被采纳", required=False)
+    adopted_by = forms.ModelChoiceField(
+        label="采纳单位",
+        queryset=Organisation.objects.filter(is_active=True).order_by("path"),
+        required=False,
+    )
+    adopted_level = forms.ChoiceField(
+        label="采纳层级", choices=[("", "—")] + AdoptionLevel.choices, required=False
+    )
+    actions = forms.CharField(label="落实情况", widget=forms.Textarea(attrs={"rows": 3}))
+    completed = forms.BooleanField(label="已完成", required=False)
+    completed_on = forms.DateField(label="完成日期", widget=DATE, required=False)
+    evidence = forms.CharField(label="佐证材料", widget=forms.Textarea(attrs={"rows": 2}), required=False)

@@ -1,0 +1,66 @@
+"""Proposals in any state, built through the services (so logs, numbers and shares are real)."""
+
+import datetime as dt
+
+from members.models import Session, SessionKind, Term
+
+from .. import services
+from ..models import Proposal
+
+BODY = "天河区青少年滑板运动人数快速增长，但公共滑板场地严重不足。建议在体育中心建设城市滑板公园，并开放夜间使用。"
+
+
+def plenary_session(orgs) -> Session:
+    term, _ = Term.objects.get_or_create(
+        cppcc=orgs.city,
+        number=14,
+        defaults={"start_date": dt.date(2022, 1, 1), "end_date": dt.date(2026, 12, 31), "is_current": True},
+    )
+    session, _ = Session.objects.get_or_create(
+        term=term,
+        kind=SessionKind.PLENARY,
+        number=3,
+        defaults={"start_date": dt.date(2025, 1, 6), "end_date": dt.date(2025, 1, 10)},
+    )
+    return session
+
+
+def draft(users, *, title="关于增加广州滑板场建设的提案", body=BODY, author=None) -> Proposal:
+    member = users["member"]
+    return services.proposal_create_draft(
+        actor=member if author is None else users["staff"],
+        author=author or member.person,
+        title=title,
+        body=body,
+    )
+
+
+def submitted(users, **kw) -> Proposal:
+    return services.proposal_submit(
+        actor=users["member"] if "author" not in kw else users["staff"], proposal=draft(users, **kw)
+    )
+
+
+def filed(users, orgs, **kw) -> Proposal:
+    plenary_session(orgs)
+    return services.proposal_file(actor=users["staff"], proposal=submitted(users, **kw))
+
+
+def handling(users, orgs, *, co=True, **kw) -> Proposal:
+    p = filed(users, orgs, **kw)
+    return services.proposal_assign(
+        actor=users["staff"], proposal=p, lead=orgs.sports, co_units=[orgs.planning] if co else []
+    )
+
+
+def reply_review(users, orgs, **kw) -> Proposal:
+    p = handling(users, orgs, co=False, **kw)
+    services.reply_save(
+        actor=users["unit"], proposal=p, reply_class="A", body="已在天河体育中心建成滑板公园。"
+    )
+    return services.reply_submit(actor=users["unit"], proposal=p)
+
+
+def replied(users, orgs, **kw) -> Proposal:
+    p = reply_review(users, orgs, **kw)
+    return services.reply_review(actor=users["staff"], proposal=p, approve=True, note="同意")

@@ -1,0 +1,186 @@
+"""Pages: who sees what, the action forms, refusals, exports and fixed query counts."""
+
+import io
+
+import pytest
+from django.urls import reverse
+
+from conftest import login_client
+from organisations.tests.factories import OrganisationFactory
+
+from .. import services
+from ..models import Proposal, ProposalStatus
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def _many(users, orgs, n):
+    """n proposals in handling, spread over several units (so an N+1 on units would show)."""
+    f.plenary_session(orgs)
+    units = [OrganisationFactory(name=f"测试承办单位{i}", is_handling_unit=True) for i in range(3)]
+    for i in range(n):
+        p = f.filed(users, orgs, title=f"关于第{i}号事项的提案")
+        services.proposal_assign(
+            actor=users["staff"], proposal=p, lead=units[i % 3], co_units=[units[(i + 1) % 3]]
+        )
+
+
+def test_member_drafts_through_the_form_and_sees_similar_proposals(client, users, orgs):
+    f.submitted(users, title="关于增加广州滑板场建设的提案")
+    login_client(client, users["member"])
+    r = client.post(
+        reverse("proposals:create"),
+        {
+            "title": "建设城市滑板公园",
+            "body": "滑板场地不足，建议建设滑板公园。",
+            "timing": "regular",
+            "proposer_kind": "member",
+        },
+    )
+    assert r.status_code == 302
+    p = Proposal.objects.get(title="建设城市滑板公园")
+    page = client.get(reverse("proposals:detail", args=[p.pk])).content.decode()
+    assert "相似提案" in page and "关于增加广州滑板场建设的提案" in page
+    r = client.post(reverse("proposals:similar"), {"title": "滑板场", "body": "滑板"})
+    assert "关于增加广州滑板场建设的提案" in r.content.decode()
+
+
+def test_too_long_proposal_is_refused_on_the_form(client, users, orgs):
+    login_client(client, users["member"])
+    r = client.post(
+        reverse("proposals:create"),
+        {"title": "案由", "body": "字" * 200_000, "timing": "regular", "proposer_kind": "member"},
+    )
+    assert r.status_code == 200
+    assert "不能超过" in r.content.decode()
+    assert Proposal.objects.count() == 0
+
+
+def test_member_submits_and_staff_files_through_action_endpoints(client, users, orgs, session):
+    p = f.draft(users)
+    login_client(client, users["member"])
+    assert client.post(reverse("proposals:act", args=[p.pk, "submit"]), {}).status_code == 302
+    login_client(client, users["staff"])
+    r = client.post(reverse("proposals:act", args=[p.pk, "file"]), {"file-note": "符合立案条件"})
+    assert r.status_code == 302
+    assert Proposal.objects.get(pk=p.pk).status == ProposalStatus.FILED
+
+
+def test_illegal_transition_shows_chinese_message_and_changes_nothing(client, users, orgs):
+    p = f.draft(users)
+    login_client(client, users["staff"])
+    r = client.post(reverse("proposals:act", args=[p.pk, "file"]), {})
+    assert r.status_code == 400
+    assert "不能执行" in r.content.decode()
+    assert Proposal.objects.get(pk=p.pk).status == ProposalStatus.DRAFT
+
+
+def test_member_may_not_file_a_proposal(client, users, orgs):
+    p = f.submitted(users)
+    login_client(client, users["member"])
+    r = client.post(reverse("proposals:act", args=[p.pk, "file"]), {})
+    assert r.status_code == 403
+    assert "工作人员" in r.content.decode()
+
+
+def test_unit_not_assigned_gets_404(client, users, orgs, session):
+    p = f.filed(users, orgs)
+    services.proposal_assign(actor=users["staff"], proposal=p, lead=orgs.planning)
+    login_client(client, users["unit"])
+    assert client.get(reverse("proposals:detail", args=[p.pk])).status_code == 404
+    assert client.post(reverse("proposals:act", args=[p.pk, "reply"]), {}).status_code == 404
+
+
+def test_other_committee_staff_gets_404(client, users, orgs):
+    p = f.draft(users)
+    login_client(client, users["other_staff"])
+    assert client.get(reverse("proposals:detail", args=[p.pk])).status_code == 404
+
+
+def test_unit_worklist_shows_only_assigned_with_deadlines(client, users, orgs, session):
+    mine = f.handling(users, orgs)
+    login_client(client, users["unit"])
+    page = client.get(reverse("proposals:unit_work")).content.decode()
+    assert mine.title in page and f"{mine.reply_due:%Y-%m-%d}" in page
+
+
+@pytest.mark.parametrize("n", [3, 12])
+def test_list_query_count_does_not_grow_with_rows(client, users, orgs, n, django_assert_max_num_queries):
+    _many(users, orgs, n)
+    login_client(client, users["staff"])
+    with django_assert_max_num_queries(14):
+        r = client.get(reverse("proposals:list"))
+    assert r.content.decode().count("测试承办单位") >= min(n, 20)
+
+
+@pytest.mark.parametrize("n", [3, 12])
+def test_register_export_query_count_is_fixed(client, users, orgs, n, django_assert_max_num_queries):
+    from openpyxl import load_workbook
+
+    _many(users, orgs, n)
+    login_client(client, users["staff"])
+    with django_assert_max_num_queries(8):
+        r = client.get(reverse("proposals:export") + "?status=handling")
+    ws = load_workbook(io.BytesIO(r.content)).active
+    assert ws.max_row == n + 1
+    assert ws.cell(2, 8).value.startswith("测试承办单位")
+
+
+def test_member_cannot_export(client, users, orgs):
+    login_client(client, users["member"])
+    assert client.get(reverse("proposals:export")).status_code == 403
+
+
+def test_pdf_has_the_formal_sections(client, users, orgs, session):
+    p = f.replied(users, orgs)
+    login_client(client, users["staff"])
+    r = client.get(reverse("proposals:pdf", args=[p.pk]))
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    from django.template.loader import render_to_string
+
+    html = render_to_string("proposals/pdf.html", {"p": p, "cosigners": [], "replies": [], "assignments": []})
+    for heading in ("案由", "提案人", "联名人", "正文", "办理情况", "答复"):
+        assert heading in html
+
+
+def test_public_replies_need_no_login_and_hide_contacts(client, users, orgs, session):
+    p = f.handling(users, orgs, co=False)
+    services.reply_save(
+        actor=users["unit"],
+        proposal=p,
+        reply_class="A",
+        body="已建成。联系人李先生，电话 13812345678，邮箱 li@example.cn",
+        contact="李先生 020-83331234",
+    )
+    services.reply_submit(actor=users["unit"], proposal=p)
+    services.reply_review(actor=users["staff"], proposal=p, approve=True)
+    r = client.get("/public/proposals/replies/")
+    page = r.content.decode()
+    assert r.status_code == 200 and "已建成" in page
+    assert "13812345678" not in page and "li@example.cn" not in page and "83331234" not in page
+
+
+def test_deadline_board_lists_overdue_by_unit(client, users, orgs, session):
+    import datetime as dt
+
+    p = f.handling(users, orgs)
+    Proposal.objects.filter(pk=p.pk).update(reply_due=dt.date(2020, 1, 1))
+    login_client(client, users["leader"])
+    page = client.get(reverse("proposals:deadlines")).content.decode()
+    assert "市体育局" in page and "逾期" in page and p.title in page
+
+
+def test_person_section_lists_proposals_and_outcome(rf, users, orgs, session):
+    from django.utils import timezone
+
+    from ..views import person_section
+
+    p = f.replied(users, orgs)
+    services.outcome_record(
+        actor=users["staff"], proposal=p, actions="建成", completed=True, completed_on=timezone.localdate()
+    )
+    request = rf.get("/")
+    request.user = users["staff"]
+    sections = person_section(request, users["member"].person)
+    assert sections and "已完成" in sections[0]["html"]

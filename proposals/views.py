@@ -1,0 +1,616 @@
+"""Proposal pages. Each view parses the request, fetches through the selectors (visibility), checks
+`permissions`, and calls one service. Workflow actions share one view and a table of actions."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core import permissions
+from core.errors import DomainError
+from core.exports import excel_response, pdf_response
+from core.pagination import paginate, query_without_page
+from core.roles import Role
+from members.models import Session
+from organisations.models import Organisation, ShareCapacity
+
+from . import forms, selectors, services, similarity
+from .models import (
+    EDITABLE_STATES,
+    AssignmentRole,
+    Attachment,
+    Proposal,
+    ProposalStatus,
+    ProposalTiming,
+    ReplyStatus,
+)
+
+FILTERS = ("q", "status", "timing", "unit", "key", "session", "due", "mine", "sort")
+
+
+def _filtered(request):
+    params = {k: request.GET.get(k, "").strip() for k in FILTERS}
+    for k in ("unit", "session"):
+        if params[k] and not params[k].isdigit():
+            params[k] = ""
+    return params, selectors.proposal_list(user=request.user, **params)
+
+
+@login_required
+def proposal_list_view(request):
+    permissions.require(request.user, "view", Proposal)
+    params, qs = _filtered(request)
+    page = paginate(request, qs, per_page=20)
+    return render(
+        request,
+        "proposals/list.html",
+        {
+            "page": page,
+            "params": params,
+            "statuses": Proposal._meta.get_field("status").choices,
+            "timings": ProposalTiming.choices,
+            "units": Organisation.objects.filter(is_handling_unit=True).order_by("name"),
+            "sessions": Session.objects.filter(kind="plenary").select_related("term"),
+            "query": query_without_page(request),
+            "can_create": permissions.can(request.user, "create", Proposal),
+            "can_export": permissions.can(request.user, "export", Proposal),
+            "is_office": request.user.is_office,
+        },
+    )
+
+
+@login_required
+def proposal_export(request):
+    """The register (提案登记表) with the same filters as the list; a fixed number of queries."""
+    permissions.require(request.user, "export", Proposal)
+    _, qs = _filtered(request)
+
+    def rows():
+        for p in qs:
+            units = getattr(p, "active_assignments", [])
+            yield (
+                p.number_label,
+                p.title,
+                p.proposer_label,
+                p.get_proposer_kind_display(),
+                p.get_timing_display(),
+                p.get_status_display(),
+                "是" if p.is_key else "",
+                "、".join(
+                    a.unit.display_name
+                    for a in units
+                    if a.role in (AssignmentRole.LEAD, AssignmentRole.SPLIT)
+                ),
+                "、".join(
+                    a.unit.display_name for a in units if a.role in (AssignmentRole.CO, AssignmentRole.ASSIST)
+                ),
+                p.submitted_at,
+                p.reply_due,
+                p.replied_at,
+            )
+
+    return excel_response(
+        "提案登记表.xlsx",
+        "提案登记表",
+        [
+            "案号",
+            "案由",
+            "提案人",
+            "提出方式",
+            "类别",
+            "状态",
+            "重点提案",
+            "主办/分办单位",
+            "会办/协办单位",
+            "提交时间",
+            "答复期限",
+            "答复时间",
+        ],
+        rows(),
+        widths=[26, 40, 16, 10, 10, 12, 8, 24, 24, 18, 12, 18],
+        traditional=request.wants_traditional,
+    )
+
+
+def _author_for(request, form):
+    if request.user.role in (Role.MEMBER, Role.ADVISOR):
+        person = getattr(request.user, "person", None)
+        if person is None:
+            raise DomainError("您的账号尚未关联委员档案，请联系工作人员。")
+        return person
+    return form.cleaned_data["author"]
+
+
+@login_required
+def proposal_edit(request, pk: int | None = None):
+    proposal = None
+    if pk is None:
+        permissions.require(request.user, "create", Proposal)
+    else:
+        proposal = selectors.proposal_detail(user=request.user, pk=pk)
+        permissions.require(request.user, "edit", proposal)
+    staff_user = request.user if request.user.role in (Role.ADMIN, Role.STAFF) and proposal is None else None
+    if request.method == "POST":
+        form = forms.ProposalForm(request.POST, staff_user=staff_user)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "author"}
+            try:
+                if proposal is None:
+                    proposal = services.proposal_create_draft(
+                        actor=request.user, author=_author_for(request, form), **data
+                    )
+                else:
+                    proposal = services.proposal_update(actor=request.user, proposal=proposal, **data)
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, "提案草稿已保存。")
+                return redirect("proposals:detail", pk=proposal.pk)
+    else:
+        initial = {}
+        if proposal is not None:
+            initial = {
+                f: getattr(proposal, f)
+                for f in ("title", "body", "timing", "proposer_kind", "proposer_body", "origin_note")
+            }
+        form = forms.ProposalForm(initial=initial, staff_user=staff_user)
+    return render(request, "proposals/form.html", {"form": form, "proposal": proposal})
+
+
+@login_required
+@require_POST
+def similar_check(request):
+    """While drafting: the most similar existing proposals for the text typed so far (htmx partial)."""
+    permissions.require(request.user, "create", Proposal)
+    title = request.POST.get("title", "")[:200]
+    body = request.POST.get("body", "")[:20000]
+    matches = (
+        similarity.similar_proposals(title=title, body=body, limit=6)
+        if (title.strip() or body.strip())
+        else []
+    )
+    return render(request, "proposals/_similar.html", {"matches": _annotate_visible(request.user, matches)})
+
+
+def _annotate_visible(user, matches):
+    visible = set(
+        Proposal.objects.visible_to(user)
+        .filter(pk__in=[m.proposal.pk for m in matches])
+        .values_list("pk", flat=True)
+    )
+    for m in matches:
+        m.visible = m.proposal.pk in visible
+    return matches
+
+
+@dataclass
+class Action:
+    perm: str  # permission action that shows the form
+    label: str
+    form: Any
+    run: Any  # (request, proposal, cleaned_data) -> None
+    states: tuple = ()  # statuses in which the form is offered
+    confirm: str = ""
+    danger: bool = False
+    multipart: bool = False
+
+
+def _unit(request):
+    return request.user.organisation
+
+
+ACTIONS: dict[str, Action] = {
+    "submit": Action(
+        "submit",
+        "提交提案",
+        forms.NoteForm,
+        lambda r, p, d: services.proposal_submit(actor=r.user, proposal=p),
+        EDITABLE_STATES,
+        confirm="提交后不能再修改，确定提交？",
+    ),
+    "invite": Action(
+        "edit",
+        "邀请联名",
+        forms.InviteForm,
+        lambda r, p, d: services.cosigners_invite(
+            actor=r.user, proposal=p, persons=d["persons"], deadline=d["deadline"]
+        ),
+        EDITABLE_STATES,
+    ),
+    "attach": Action(
+        "edit",
+        "上传附件",
+        forms.AttachmentForm,
+        lambda r, p, d: services.attachment_add(actor=r.user, proposal=p, upload=d["file"]),
+        EDITABLE_STATES,
+        multipart=True,
+    ),
+    "cosponsor": Action(
+        "edit",
+        "添加联合提出单位（跨层级联名）",
+        forms.CosponsorForm,
+        lambda r, p, d: services.cosponsor_add(actor=r.user, proposal=p, organisation=d["organisation"]),
+        EDITABLE_STATES,
+    ),
+    "cosign": Action(
+        "cosign",
+        "回复联名邀请",
+        forms.CosignForm,
+        lambda r, p, d: services.cosigner_respond(actor=r.user, proposal=p, accept=d["accept"]),
+        (ProposalStatus.DRAFT, ProposalStatus.RETURNED, ProposalStatus.SUBMITTED),
+    ),
+    "withdraw": Action(
+        "withdraw",
+        "撤回提案",
+        forms.NoteForm,
+        lambda r, p, d: services.proposal_withdraw(actor=r.user, proposal=p, note=d["note"]),
+        (ProposalStatus.DRAFT, ProposalStatus.RETURNED, ProposalStatus.SUBMITTED),
+        confirm="撤回后不能恢复，确定撤回？",
+        danger=True,
+    ),
+    "file": Action(
+        "review",
+        "立案",
+        forms.FileForm,
+        lambda r, p, d: services.proposal_file(
+            actor=r.user, proposal=p, note=d["note"], session=d["session"]
+        ),
+        (ProposalStatus.SUBMITTED,),
+    ),
+    "merge": Action(
+        "review",
+        "并案",
+        forms.MergeForm,
+        lambda r, p, d: services.proposal_merge(actor=r.user, proposal=p, into=d["into"], note=d["note"]),
+        (ProposalStatus.SUBMITTED,),
+        confirm="确定并案？",
+    ),
+    "convert": Action(
+        "review",
+        "转为意见建议",
+        forms.RequiredNoteForm,
+        lambda r, p, d: services.proposal_convert(actor=r.user, proposal=p, note=d["note"]),
+        (ProposalStatus.SUBMITTED,),
+    ),
+    "return": Action(
+        "review",
+        "退回修改",
+        forms.RequiredNoteForm,
+        lambda r, p, d: services.proposal_return(actor=r.user, proposal=p, note=d["note"]),
+        (ProposalStatus.SUBMITTED,),
+    ),
+    "not_file": Action(
+        "review",
+        "不予立案",
+        forms.NotFileForm,
+        lambda r, p, d: services.proposal_not_file(
+            actor=r.user, proposal=p, reason=d["reason"], note=d["note"]
+        ),
+        (ProposalStatus.SUBMITTED,),
+        confirm="确定不予立案？",
+        danger=True,
+    ),
+    "key": Action(
+        "designate_key",
+        "确定为重点提案",
+        forms.KeyForm,
+        lambda r, p, d: services.proposal_designate_key(
+            actor=r.user, proposal=p, supervisors=d["supervisors"], note=d["note"]
+        ),
+        (ProposalStatus.FILED, ProposalStatus.HANDLING),
+    ),
+    "assign": Action(
+        "assign",
+        "交办",
+        forms.AssignForm,
+        lambda r, p, d: services.proposal_assign(
+            actor=r.user,
+            proposal=p,
+            lead=d["lead"],
+            co_units=d["co_units"],
+            assist_units=d["assist_units"],
+            split_units=d["split_units"],
+            input_due=d["input_due"],
+            note=d["note"],
+        ),
+        (ProposalStatus.FILED,),
+    ),
+    "dispute": Action(
+        "dispute",
+        "对交办提出异议（7日内）",
+        forms.ReasonForm,
+        lambda r, p, d: services.assignment_dispute(actor=r.user, proposal=p, reason=d["reason"]),
+        (ProposalStatus.HANDLING,),
+    ),
+    "reassign": Action(
+        "assign",
+        "处理异议 / 调整承办单位",
+        forms.ReassignForm,
+        lambda r, p, d: services.assignment_resolve(
+            actor=r.user, assignment=d["assignment"], new_unit=d["new_unit"], note=d["note"]
+        ),
+        (ProposalStatus.HANDLING,),
+    ),
+    "input": Action(
+        "countersign",
+        "提交会办意见",
+        forms.TextForm,
+        lambda r, p, d: services.assignment_submit_input(actor=r.user, proposal=p, text=d["text"]),
+        (ProposalStatus.HANDLING,),
+    ),
+    "extend": Action(
+        "extend",
+        "延期",
+        forms.ExtendForm,
+        lambda r, p, d: services.proposal_extend(
+            actor=r.user, proposal=p, new_due=d["new_due"], reason=d["reason"]
+        ),
+        (ProposalStatus.HANDLING,),
+    ),
+    "progress": Action(
+        "progress",
+        "填报办理进展",
+        forms.TextForm,
+        lambda r, p, d: services.progress_add(actor=r.user, proposal=p, text=d["text"]),
+        (ProposalStatus.HANDLING, ProposalStatus.REPLY_REVIEW),
+    ),
+    "followup": Action(
+        "follow_up",
+        "记录跟踪（调研、座谈、视察）",
+        forms.FollowUpForm,
+        lambda r, p, d: services.followup_add(actor=r.user, proposal=p, **d),
+        (
+            ProposalStatus.FILED,
+            ProposalStatus.HANDLING,
+            ProposalStatus.REPLY_REVIEW,
+            ProposalStatus.REPLIED,
+            ProposalStatus.CLOSED,
+        ),
+    ),
+    "supervise": Action(
+        "supervise",
+        "记录督办情况",
+        forms.DatedNoteForm,
+        lambda r, p, d: services.supervision_add(actor=r.user, proposal=p, date=d["date"], note=d["note"]),
+        (ProposalStatus.FILED, ProposalStatus.HANDLING, ProposalStatus.REPLY_REVIEW, ProposalStatus.REPLIED),
+    ),
+    "reply": Action(
+        "draft_reply",
+        "起草答复",
+        forms.ReplyForm,
+        lambda r, p, d: services.reply_save(actor=r.user, proposal=p, **d),
+        (ProposalStatus.HANDLING,),
+    ),
+    "countersign": Action(
+        "countersign",
+        "会签答复",
+        forms.NoteForm,
+        lambda r, p, d: services.reply_countersign(actor=r.user, proposal=p, note=d["note"]),
+        (ProposalStatus.HANDLING,),
+    ),
+    "submit_reply": Action(
+        "submit_reply",
+        "提交答复待审核",
+        forms.NoteForm,
+        lambda r, p, d: services.reply_submit(actor=r.user, proposal=p),
+        (ProposalStatus.HANDLING,),
+        confirm="提交后不能再修改答复，确定提交？",
+    ),
+    "review_reply": Action(
+        "review_reply",
+        "审核答复",
+        forms.ReviewReplyForm,
+        lambda r, p, d: services.reply_review(actor=r.user, proposal=p, approve=d["approve"], note=d["note"]),
+        (ProposalStatus.REPLY_REVIEW,),
+    ),
+    "rate": Action(
+        "rate",
+        "评价答复",
+        forms.RateForm,
+        lambda r, p, d: services.reply_rate(actor=r.user, proposal=p, value=d["value"], comment=d["comment"]),
+        (ProposalStatus.REPLIED,),
+    ),
+    "close": Action(
+        "close",
+        "办结",
+        forms.NoteForm,
+        lambda r, p, d: services.proposal_close(actor=r.user, proposal=p, note=d["note"]),
+        (ProposalStatus.REPLIED,),
+        confirm="确定办结？",
+    ),
+    "outcome": Action(
+        "outcome",
+        "记录办理成效",
+        forms.OutcomeForm,
+        lambda r, p, d: services.outcome_record(actor=r.user, proposal=p, **d),
+        (ProposalStatus.HANDLING, ProposalStatus.REPLIED, ProposalStatus.CLOSED),
+    ),
+}
+
+
+def _make_form(name, action, request, proposal, data=None, files=None):
+    kwargs = {}
+    if action.form is forms.MergeForm:
+        kwargs = {"user": request.user, "proposal": proposal}
+    elif action.form in (forms.InviteForm, forms.ReassignForm):
+        kwargs = {"proposal": proposal}
+    form = action.form(data, files, prefix=name, **kwargs)
+    return form
+
+
+def _available_actions(request, proposal):
+    out = []
+    for name, action in ACTIONS.items():
+        if action.states and proposal.status not in action.states:
+            continue
+        if name == "cosign" and not _pending_invite(request.user, proposal):
+            continue
+        if name == "supervise" and not proposal.is_key:
+            continue
+        if name == "reassign" and not any(a.ended_at is None for a in proposal.assignments.all()):
+            continue
+        if permissions.can(request.user, action.perm, proposal):
+            out.append((name, action, _make_form(name, action, request, proposal)))
+    return out
+
+
+def _pending_invite(user, proposal):
+    pid = getattr(getattr(user, "person", None), "pk", None) if user.is_person else None
+    return any(c.person_id == pid and c.status == "invited" for c in proposal.cosigners.all())
+
+
+@login_required
+def proposal_detail(request, pk: int):
+    proposal = selectors.proposal_detail(user=request.user, pk=pk)
+    return _render_detail(request, proposal)
+
+
+def _render_detail(request, proposal, failed=None):
+    actions = _available_actions(request, proposal)
+    if failed is not None:
+        actions = [(n, a, failed[1] if n == failed[0] else f) for n, a, f in actions]
+    matches = []
+    suggestions = []
+    if (
+        request.user.is_office
+        and proposal.status
+        in (ProposalStatus.DRAFT, ProposalStatus.SUBMITTED, ProposalStatus.FILED, ProposalStatus.RETURNED)
+        or (proposal.status in EDITABLE_STATES and permissions.can(request.user, "edit", proposal))
+    ):
+        matches = _annotate_visible(
+            request.user,
+            similarity.similar_proposals(title=proposal.title, body=proposal.body, exclude=proposal),
+        )
+        if request.user.is_office:
+            suggestions = selectors.suggested_units(proposal, matches)
+    shares = proposal.shares()
+    return render(
+        request,
+        "proposals/detail.html",
+        {
+            "p": proposal,
+            "actions": actions,
+            "matches": matches,
+            "suggestions": suggestions,
+            "cosponsors": [s.organisation for s in shares if s.capacity == ShareCapacity.CO_SPONSOR],
+            "timeline": selectors.timeline(proposal),
+            "replies": selectors.published_replies(proposal)
+            if not request.user.is_office and request.user.role != Role.UNIT
+            else list(proposal.replies.all()),
+            "show_contact": request.user.role != Role.PARTNER,
+            "unit_roles": _unit_roles(request.user, proposal),
+            "today": timezone.localdate(),
+            "ReplyStatus": ReplyStatus,
+        },
+        status=400 if failed else 200,
+    )
+
+
+def _unit_roles(user, proposal):
+    if user.role != Role.UNIT:
+        return []
+    return [a for a in proposal.assignments.all() if a.unit_id == user.organisation_id and a.ended_at is None]
+
+
+@login_required
+@require_POST
+def proposal_act(request, pk: int, name: str):
+    action = ACTIONS.get(name)
+    if action is None:
+        raise Http404("未找到该操作。")
+    proposal = selectors.proposal_detail(user=request.user, pk=pk)
+    permissions.require(request.user, action.perm, proposal)
+    form = _make_form(name, action, request, proposal, request.POST, request.FILES)
+    reason = "请查看下方说明。"
+    if form.is_valid():
+        try:
+            action.run(request, proposal, form.cleaned_data)
+        except DomainError as exc:
+            if exc.status_code == 403:
+                raise
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            reason = exc.message
+        else:
+            messages.success(request, f"已完成：{action.label}。")
+            return redirect("proposals:detail", pk=proposal.pk)
+    messages.error(request, f"“{action.label}”未完成：{reason}")
+    proposal = selectors.proposal_detail(user=request.user, pk=pk)
+    return _render_detail(request, proposal, failed=(name, form))
+
+
+@login_required
+def attachment_download(request, pk: int, attachment_id: int):
+    proposal = selectors.proposal_detail(user=request.user, pk=pk)
+    try:
+        att = proposal.attachments.get(pk=attachment_id)
+    except Attachment.DoesNotExist:
+        raise Http404("未找到该附件。")
+    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name)
+
+
+@login_required
+def proposal_pdf(request, pk: int):
+    """The formal proposal sheet: 案由, 提案人, 联名人, 正文, 办理情况, 答复."""
+    proposal = selectors.proposal_detail(user=request.user, pk=pk)
+    return pdf_response(
+        request,
+        "proposals/pdf.html",
+        {
+            "p": proposal,
+            "cosigners": selectors.confirmed_cosigners(proposal),
+            "replies": selectors.published_replies(proposal),
+            "assignments": [a for a in proposal.assignments.all() if a.ended_at is None],
+            "now": timezone.now(),
+        },
+        f"提案-{proposal.number_label or proposal.pk}.pdf",
+    )
+
+
+@login_required
+def unit_work(request):
+    """A handling unit's own list: assigned proposals with deadlines."""
+    if request.user.role != Role.UNIT:
+        return redirect("proposals:list")
+    rows = selectors.unit_worklist(user=request.user)
+    return render(request, "proposals/unit_work.html", {"rows": rows, "today": timezone.localdate()})
+
+
+@login_required
+def deadlines(request):
+    """Overdue and nearly-due proposals by unit, for staff and leaders."""
+    permissions.require(request.user, "export", Proposal)
+    return render(
+        request,
+        "proposals/deadlines.html",
+        {
+            "board": selectors.deadline_board(user=request.user),
+            "today": timezone.localdate(),
+            "days": selectors.NEARLY_DUE_DAYS,
+        },
+    )
+
+
+def person_section(request, person):
+    """The `person_sections` hook: a person's proposals and their outcomes."""
+    rows = list(selectors.person_proposals(user=request.user, person=person)[:50])
+    if not rows:
+        return []
+    html = render_to_string(
+        "proposals/_person_section.html", {"rows": rows, "person": person}, request=request
+    )
+    return [{"title": "提案及成效", "html": html}]
+
+
+def public_replies(request):
+    """Public page (no login): replies to proposals, without anyone's contact details."""
+    q = request.GET.get("q", "").strip()
+    page = paginate(request, selectors.public_replies(q=q), per_page=20)
+    return render(
+        request, "proposals/public_replies.html", {"page": page, "q": q, "query": query_without_page(request)}
+    )
