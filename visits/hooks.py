@@ -6,31 +6,23 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import permissions
-from core.roles import Role
 
 from . import selectors
-from .models import OPEN_STATUSES, LiaisonContact, LiaisonLink, Request, Visit, VisitStatus
+from .models import OPEN_STATUSES, LiaisonContact, LiaisonLink, Request, Visit
 
 
 def home_cards(user) -> list[dict]:
-    """Open requests for a member; open/overdue requests and planned visits for a leader (two queries).
-
-    Staff get no card here yet: the home page's query budget for staff (core/tests/test_pages.py) is used up
-    by the foundation's cards; staff reach the same lists from the menu.
-    """
+    """A member: his open requests. Staff and leaders: open and overdue requests. One query either way."""
     if not permissions.can(user, "view", Request):
         return []
     requests = Request.objects.visible_to(user)
     if user.is_person:
         n = requests.filter(status__in=OPEN_STATUSES).count()
         return [{"label": "我的诉求（办理中）", "value": n, "url": reverse("visits:request_list")}]
-    if user.role != Role.LEADER:
-        return []
     counts = requests.aggregate(
         open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
         overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, deadline__lt=timezone.localdate())),
     )
-    planned = Visit.objects.visible_to(user).filter(status=VisitStatus.PLANNED).count()
     return [
         {
             "label": "待办诉求",
@@ -38,7 +30,6 @@ def home_cards(user) -> list[dict]:
             "url": reverse("visits:request_list") + "?status=open",
         },
         {"label": "超期诉求", "value": counts["overdue"], "url": reverse("visits:request_overdue")},
-        {"label": "计划中的走访", "value": planned, "url": reverse("visits:list") + "?status=planned"},
     ]
 
 
@@ -92,11 +83,9 @@ def organisation_sections(request, org) -> list[dict]:
 
 
 def _association_positions(user, org) -> list:
-    """Members' positions in this body, from the members registry (once it has them)."""
-    try:
-        from members.models import AssociationPosition
-    except ImportError:
-        return []
+    """Members' positions in this body, from the members registry."""
+    from members.models import AssociationPosition
+
     return list(
         AssociationPosition.objects.visible_to(user)
         .filter(organisation=org)

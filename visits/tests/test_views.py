@@ -291,4 +291,4 @@ def test_home_cards_show_a_members_open_requests_and_a_leaders_overdue_ones(clie
     assert "我的诉求（办理中）" in client.get("/").content.decode()
     _login(client, users["leader"])
     html = client.get("/").content.decode()
-    assert "超期诉求" in html and "计划中的走访" in html
+    assert "超期诉求" in html and "待办诉求" in html
