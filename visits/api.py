@@ -184,6 +184,7 @@ class RequestOut(Schema):
     overdue: bool
     resolution: str
     thanks_note: str
+    opinion_report_id: int | None
 
     @staticmethod
     def resolve_person_name(obj):
@@ -366,6 +367,7 @@ class LiaisonEventOut(Schema):
     title: str
     place: str
     notes: str
+    activity_id: int | None
     organisations: list[NamedOut]
     participants: list[NamedOut]
 
@@ -391,6 +393,7 @@ class LiaisonEventIn(InputSchema):
     notes: str = ""
     contact_ids: list[int] = []
     participant_ids: list[int] = []
+    activity_id: int | None = None
 
 
 @router.get("/liaison-events", response=list[LiaisonEventOut], summary="联谊活动列表")
@@ -420,7 +423,18 @@ def create_liaison_event(request, payload: LiaisonEventIn):
     if len(contacts) != len(contact_ids):
         raise DomainError("联络人不存在或您无权查看。", field="contact_ids")
     participants = _users(actor, data.pop("participant_ids")) if payload.participant_ids else []
+    activity_id = data.pop("activity_id")
+    activity = None
+    if activity_id is not None:
+        from activities.models import Activity
+
+        activity = permissions.get_visible_or_404(Activity, actor, pk=activity_id)
     event = services.liaison_event_create(
-        actor=actor, organisations=orgs, contacts=contacts, participants=participants, **data
+        actor=actor,
+        organisations=orgs,
+        contacts=contacts,
+        participants=participants,
+        activity=activity,
+        **data,
     )
     return Status(201, selectors.liaison_event_list(user=actor).get(pk=event.pk))

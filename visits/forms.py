@@ -156,9 +156,15 @@ class LiaisonEventForm(forms.Form):
     )
     place = forms.CharField(label="地点", max_length=200, required=False)
     notes = forms.CharField(label="情况记录", required=False, widget=forms.Textarea)
+    activity = forms.ModelChoiceField(
+        label="关联活动", queryset=None, required=False, help_text="联合举办的活动可与活动安排中的记录关联"
+    )
 
     def __init__(self, *args, user, **kwargs):
+        from activities.models import Activity
+
         super().__init__(*args, **kwargs)
+        self.fields["activity"].queryset = Activity.objects.visible_to(user).order_by("-starts_at")
         self.fields["organisations"].queryset = Organisation.objects.visible_to(user).filter(is_active=True)
         self.fields["contacts"].queryset = LiaisonContact.objects.visible_to(user).select_related(
             "organisation"

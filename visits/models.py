@@ -269,6 +269,14 @@ class Request(OwnedModel):
         related_name="+",
         verbose_name="登记人",
     )
+    opinion_report = models.ForeignKey(
+        "opinions.OpinionReport",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="转成的社情民意信息",
+    )
     thanks_note = models.TextField("委员反馈", blank=True)
     thanked_at = models.DateTimeField("反馈时间", null=True, blank=True)
     search_text = models.TextField("检索文本", editable=False, default="")
@@ -401,6 +409,14 @@ class LiaisonEvent(OwnedModel):
     )
     participants = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name="本会参加人员"
+    )
+    activity = models.ForeignKey(
+        "activities.Activity",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="关联活动",
     )
     search_text = models.TextField("检索文本", editable=False, default="")
     history = HistoricalRecords()

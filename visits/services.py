@@ -431,6 +431,29 @@ def request_thank(*, actor, request: Request, note: str) -> Request:
     return req
 
 
+@transaction.atomic
+def request_to_opinion(*, actor, request: Request) -> Request:
+    """Turn a request into a public-opinion report draft in the member's name, keeping the link both ways.
+
+    The draft is written by `opinions.services.report_create_draft` (its own checks apply: staff may draft for
+    a member). A request already turned into a report is refused.
+    """
+    from opinions.services import report_create_draft
+
+    permissions.require(actor, "to_opinion", request)
+    req = Request.objects.select_for_update().select_related("person").get(pk=request.pk)
+    if req.opinion_report_id:
+        raise DomainError("该诉求已转为社情民意信息。")
+    steps = "\n".join(f"{s.date:%Y-%m-%d} {s.text}" for s in req.steps.all())
+    body = req.description + (f"\n\n办理情况：\n{steps}" if steps else "")
+    report = report_create_draft(
+        actor=actor, author=req.person, title=req.title, body=body, owner_org=req.owner_org
+    )
+    req.opinion_report = report
+    req.save(update_fields=["opinion_report", "updated_at"])
+    return req
+
+
 # ---- rule and plan ----
 
 
@@ -578,7 +601,7 @@ def liaison_contact_reveal(*, actor, contact: LiaisonContact, ip: str | None = N
     return contact.phone
 
 
-def _event_fields(event: LiaisonEvent, *, date, kind, title, place, notes) -> None:
+def _event_fields(event: LiaisonEvent, *, date, kind, title, place, notes, activity=None) -> None:
     if not isinstance(date, dt.date):
         raise DomainError("请填写日期。", field="date")
     if date > _today():
@@ -592,6 +615,7 @@ def _event_fields(event: LiaisonEvent, *, date, kind, title, place, notes) -> No
     event.title = title.strip()
     event.place = (place or "").strip()
     event.notes = (notes or "").strip()
+    event.activity = activity
 
 
 def _event_links(actor, event: LiaisonEvent, organisations, contacts, participants) -> None:
@@ -627,11 +651,12 @@ def liaison_event_create(
     notes: str = "",
     contacts: Iterable[LiaisonContact] = (),
     participants: Iterable[User] = (),
+    activity=None,
 ) -> LiaisonEvent:
     """Record a meeting or joint activity with one or several bodies (their last contact date follows)."""
     permissions.require(actor, "create", LiaisonEvent)
     event = LiaisonEvent(owner_org=_home_org(actor))
-    _event_fields(event, date=date, kind=kind, title=title, place=place, notes=notes)
+    _event_fields(event, date=date, kind=kind, title=title, place=place, notes=notes, activity=activity)
     event.save()
     _event_links(actor, event, organisations, contacts, participants)
     return event
@@ -650,10 +675,11 @@ def liaison_event_update(
     notes: str = "",
     contacts: Iterable[LiaisonContact] = (),
     participants: Iterable[User] = (),
+    activity=None,
 ) -> LiaisonEvent:
     permissions.require(actor, "edit", event)
     event = LiaisonEvent.objects.select_for_update().get(pk=event.pk)
-    _event_fields(event, date=date, kind=kind, title=title, place=place, notes=notes)
+    _event_fields(event, date=date, kind=kind, title=title, place=place, notes=notes, activity=activity)
     event.save()
     _event_links(actor, event, organisations, contacts, participants)
     return event

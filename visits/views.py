@@ -483,6 +483,7 @@ def request_detail(request, pk: int):
         "can_edit": permissions.can(user, "edit", req),
         "can_step": req.is_open and permissions.can(user, "add_step", req),
         "can_thank": permissions.can(user, "thank", req) and not req.thanked_at,
+        "can_to_opinion": not req.opinion_report_id and permissions.can(user, "to_opinion", req),
         "step_form": StepForm(),
         "thank_form": ThankForm(),
     }
@@ -521,6 +522,20 @@ def request_step(request, pk: int):
         )
     else:
         messages.error(request, "请填写日期和办理情况。")
+    return redirect("visits:request_detail", pk=req.pk)
+
+
+@login_required
+@require_POST
+def request_to_opinion(request, pk: int):
+    user = request.user
+    req = permissions.get_visible_or_404(Request, user, pk=pk)
+    permissions.require(user, "to_opinion", req)
+    _act(
+        request,
+        lambda: services.request_to_opinion(actor=user, request=req),
+        "已转为社情民意信息草稿（以委员名义），可在社情民意信息中继续编辑。",
+    )
     return redirect("visits:request_detail", pk=req.pk)
 
 
@@ -877,6 +892,7 @@ def liaison_event_edit(request, pk: int | None = None):
                 "organisations": list(event.organisations.all()),
                 "contacts": list(event.contacts.all()),
                 "participants": list(event.participants.all()),
+                "activity": event.activity_id,
             }
         else:
             initial = {"date": timezone.localdate(), "participants": [user]}

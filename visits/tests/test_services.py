@@ -325,3 +325,18 @@ def test_a_future_liaison_event_is_refused(users, orgs):
 def test_own_organisation_is_not_a_liaison_body(users, orgs):
     with pytest.raises(DomainError, match="不需要列入"):
         services.liaison_link_save(actor=users["staff"], organisation=orgs.committee)
+
+
+def test_a_request_becomes_a_public_opinion_draft_keeping_the_link(users, member_person):
+    from opinions.models import OpinionReport
+
+    req = make_request(users["staff"], member_person, title="港澳药械通指定医院", category="medical")
+    services.request_step_add(actor=users["staff"], request=req, text="联系省政协港澳委")
+    req = services.request_to_opinion(actor=users["staff"], request=req)
+    report = OpinionReport.objects.get(pk=req.opinion_report_id)
+    assert report.author == member_person and report.title == "港澳药械通指定医院"
+    assert "联系省政协港澳委" in report.situation
+    with pytest.raises(DomainError, match="已转为"):
+        services.request_to_opinion(actor=users["staff"], request=req)
+    with pytest.raises(PermissionRefused):
+        services.request_to_opinion(actor=users["member"], request=req)
