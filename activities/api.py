@@ -138,6 +138,11 @@ class RespondIn(InputSchema):
     reason: str = ""
 
 
+class LeaveDecisionIn(InputSchema):
+    approve: bool
+    note: str = ""
+
+
 class CheckInIn(InputSchema):
     token: str
 
@@ -247,6 +252,18 @@ def respond(request, invitation_id: int, payload: RespondIn):
     invitation = _invitation(request, invitation_id)
     return services.invitation_respond(
         actor=request.auth, invitation=invitation, answer=payload.answer, reason=payload.reason
+    )
+
+
+@router.post(
+    "/invitations/{int:invitation_id}/leave",
+    response={200: InvitationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="审批请假（工作人员）",
+)
+def decide_leave(request, invitation_id: int, payload: LeaveDecisionIn):
+    invitation = _invitation(request, invitation_id)
+    return services.invitation_decide_leave(
+        actor=request.auth, invitation=invitation, approve=payload.approve, note=payload.note
     )
 
 

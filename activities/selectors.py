@@ -104,7 +104,7 @@ def invitations_of(*, user, activity: Activity, status: str = "", q: str = ""):
 
 def my_invitations(*, user, when: str = "upcoming"):
     """A person's own invitations with their activities; upcoming first by date, history newest first."""
-    qs = Invitation.objects.visible_to(user).select_related("activity", "activity__kind")
+    qs = Invitation.objects.visible_to(user).select_related("activity", "activity__kind", "person")
     qs = qs.filter(activity__is_cancelled=False) if when == "upcoming" else qs
     now = timezone.now()
     if when == "upcoming":

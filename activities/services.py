@@ -175,6 +175,33 @@ def activity_update(
 
 
 @transaction.atomic
+def activity_cancel(*, actor, activity: Activity, reason: str = "") -> Activity:
+    """Cancel an activity; everyone invited and not yet excused is told (with the reason)."""
+    permissions.require(actor, "edit", activity)
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if activity.is_cancelled:
+        return activity
+    if activity.ends_at < timezone.now():
+        raise DomainError("活动已结束，不能取消。")
+    activity.is_cancelled = True
+    activity.save()
+    told = Person.objects.filter(
+        activity_invitations__activity=activity,
+        activity_invitations__status__in=(S.INVITED, S.CONFIRMED, S.WAITLISTED, S.LEAVE_REQUESTED),
+    ).select_related("user")
+    when = timezone.localtime(activity.starts_at)
+    notify(
+        list(told),
+        "activities.cancelled",
+        activity,
+        title=f"活动取消：{activity.title}",
+        body=f"原定{when:%m月%d日 %H:%M}的活动已取消。{(reason or '').strip()}",
+        url=_activity_url(activity),
+    )
+    return activity
+
+
+@transaction.atomic
 def trip_stop_add(
     *,
     actor,

@@ -17,6 +17,7 @@ urlpatterns = [
     path("checkin/<str:token>/", views.checkin, name="checkin"),
     path("<int:pk>/", views.activity_detail, name="detail"),
     path("<int:pk>/edit/", views.activity_edit, name="edit"),
+    path("<int:pk>/cancel/", views.cancel, name="cancel"),
     path("<int:pk>/stops/", views.stop_add, name="stop_add"),
     path("<int:pk>/stops/<int:stop_pk>/delete/", views.stop_delete, name="stop_delete"),
     path("<int:pk>/invite/", views.invite, name="invite"),

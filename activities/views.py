@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import permissions
-from core.errors import DomainError
+from core.errors import DomainError, PermissionRefused
 from core.exports import excel_response, pdf_response
 from core.pagination import paginate, query_without_page
 from core.text import to_traditional
@@ -32,6 +32,13 @@ _FILTERS = ("q", "kind", "year", "when", "sort")
 
 def _params(request):
     return {k: request.GET.get(k, "").strip() for k in _FILTERS}
+
+
+def _flash_error(request, exc: DomainError):
+    """A refused rule becomes a message on the page; a refused permission stays a 403."""
+    if isinstance(exc, PermissionRefused):
+        raise exc
+    messages.error(request, exc.message)
 
 
 def _form_error(form, exc: DomainError):
@@ -128,6 +135,7 @@ def activity_detail(request, pk: int):
             "can_report": permissions.can(user, "report", activity),
             "can_export": permissions.can(user, "export", activity),
             "can_see_attendance": not user.is_person,
+            "ended": activity.ends_at < timezone.now(),
             "stop_form": StopForm(),
         },
     )
@@ -198,6 +206,19 @@ def activity_edit(request, pk: int | None = None):
 
 @login_required
 @require_POST
+def cancel(request, pk: int):
+    activity = permissions.get_visible_or_404(Activity, request.user, pk=pk)
+    try:
+        services.activity_cancel(actor=request.user, activity=activity, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        _flash_error(request, exc)
+    else:
+        messages.success(request, f"活动“{activity.title}”已取消，受邀人已收到通知。")
+    return redirect("activities:detail", pk=activity.pk)
+
+
+@login_required
+@require_POST
 def stop_add(request, pk: int):
     activity = permissions.get_visible_or_404(Activity, request.user, pk=pk)
     permissions.require(request.user, "edit", activity)
@@ -206,7 +227,7 @@ def stop_add(request, pk: int):
         try:
             stop = services.trip_stop_add(actor=request.user, activity=activity, **form.cleaned_data)
         except DomainError as exc:
-            messages.error(request, exc.message)
+            _flash_error(request, exc)
         else:
             messages.success(request, f"已添加站点“{stop.city}”。")
     else:
@@ -270,7 +291,7 @@ def invite(request, pk: int):
         try:
             n = services.invitations_create(actor=request.user, activity=activity, persons=persons)
         except DomainError as exc:
-            messages.error(request, exc.message)
+            _flash_error(request, exc)
         else:
             messages.success(
                 request, f"已邀请 {n} 人，并已通知。" if n else "没有新的人员需要邀请（已邀请者自动跳过）。"
@@ -392,7 +413,7 @@ def respond(request, pk: int):
             actor=request.user, invitation=invitation, answer=answer, reason=request.POST.get("reason", "")
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        _flash_error(request, exc)
     else:
         messages.success(request, f"已回复：{result.get_status_display()}。")
     return redirect(_back(request, reverse("activities:detail", args=[invitation.activity_id])))
@@ -408,7 +429,7 @@ def decide_leave(request, pk: int):
             actor=request.user, invitation=invitation, approve=approve, note=request.POST.get("note", "")
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        _flash_error(request, exc)
     else:
         messages.success(request, f"{invitation.person.name}的请假{'已批准' if approve else '未批准'}。")
     return redirect(_back(request, reverse("activities:attendance", args=[invitation.activity_id])))
@@ -426,7 +447,7 @@ def staff_check_in(request, pk: int):
             services.invitation_check_in(actor=request.user, invitation=invitation, late_ok=True)
             messages.success(request, f"已为{invitation.person.name}签到。")
     except DomainError as exc:
-        messages.error(request, exc.message)
+        _flash_error(request, exc)
     return redirect(_back(request, reverse("activities:attendance", args=[invitation.activity_id])))
 
 
@@ -444,7 +465,7 @@ def bulk_check_in(request, pk: int):
             )
             messages.success(request, f"已按签到表补录 {n} 人签到。")
     except DomainError as exc:
-        messages.error(request, exc.message)
+        _flash_error(request, exc)
     return redirect("activities:attendance", pk=activity.pk)
 
 
@@ -536,7 +557,7 @@ def file_add(request, pk: int):
                 caption=form.cleaned_data["caption"],
             )
         except DomainError as exc:
-            messages.error(request, exc.message)
+            _flash_error(request, exc)
         else:
             messages.success(request, "文件已上传。")
     else:
@@ -563,6 +584,7 @@ def my_activities(request, history: bool = False):
     qs = selectors.my_invitations(user=request.user, when="past" if history else "upcoming")
     page = paginate(request, qs)
     for inv in page:
+        inv._visible_cache = (request.user.pk, True)  # selected through visible_to: no per-row re-check
         inv.actions = _answer_actions(inv, request.user)
     return render(
         request,

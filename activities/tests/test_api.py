@@ -134,3 +134,11 @@ def test_api_update_by_leader_is_403(client, users, activity):
         **_auth(users["leader"]),
     )
     assert response.status_code == 403
+
+
+def test_staff_decide_leave_via_api_and_member_may_not(client, staff, member, my_invitation):
+    services.invitation_respond(actor=member, invitation=my_invitation, answer="leave", reason="出差")
+    url = f"/api/v1/activities/invitations/{my_invitation.pk}/leave"
+    assert _post(client, url, {"approve": True}, member).status_code == 403
+    response = _post(client, url, {"approve": True}, staff)
+    assert response.status_code == 200 and response.json()["status"] == S.LEAVE_APPROVED

@@ -302,3 +302,78 @@ def test_upload_a_non_image_photo_on_the_report_page_is_refused(client, staff, a
     )
     assert "类型不被接受" in response.content.decode()
     assert not activity.files.exists()
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["activities:my", "activities:my_history", "activities:briefings", "activities:calendar"],
+)
+def test_member_pages_query_count_is_independent_of_rows(
+    client, orgs, staff, member, url_name, django_assert_max_num_queries
+):
+    def add(n):
+        for _ in range(n):
+            a = ActivityFactory(owner_org=orgs.committee, starts_at=timezone.now() + dt.timedelta(days=2))
+            past = ActivityFactory(owner_org=orgs.committee, starts_at=timezone.now() - dt.timedelta(days=2))
+            services.invitations_create(actor=staff, activity=a, persons=[member.person])
+            services.invitations_create(actor=staff, activity=past, persons=[member.person], check=False)
+            services.briefing_publish(actor=staff, title="材料", body="正文", persons=[member.person])
+
+    client.force_login(member)
+    add(1)
+    client.get(reverse(url_name))
+    with django_assert_max_num_queries(40) as few:
+        client.get(reverse(url_name))
+    add(8)
+    with django_assert_max_num_queries(40) as many:
+        assert client.get(reverse(url_name)).status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+@pytest.mark.parametrize("url_name", ["activities:summary", "activities:briefings", "activities:invite"])
+def test_staff_pages_query_count_is_independent_of_rows(
+    client, orgs, staff, activity, url_name, django_assert_max_num_queries
+):
+    from members.models import TermRoleKind
+    from members.services import term_role_add
+    from members.tests.factories import TermFactory
+
+    term = TermFactory(cppcc=orgs.city)
+    url = reverse(url_name, args=[activity.pk]) if url_name == "activities:invite" else reverse(url_name)
+
+    def add(n):
+        persons = [PersonFactory(owner_org=orgs.committee) for _ in range(n)]
+        for p in persons:
+            term_role_add(person=p, term=term, role=TermRoleKind.MEMBER)
+        other = ActivityFactory(owner_org=orgs.committee)
+        services.invitations_create(actor=staff, activity=other, persons=persons)
+        services.briefing_publish(actor=staff, title="材料", body="正文", persons=persons)
+
+    client.force_login(staff)
+    add(2)
+    client.get(url)
+    with django_assert_max_num_queries(30) as few:
+        client.get(url)
+    add(30)
+    with django_assert_max_num_queries(30) as many:
+        assert client.get(url).status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_staff_cancel_tells_invitees(client, staff, member, invited):
+    from notifications.models import Notification
+
+    client.force_login(staff)
+    client.post(reverse("activities:cancel", args=[invited.pk]), {"reason": "台风预警"})
+    invited.refresh_from_db()
+    assert invited.is_cancelled
+    n = Notification.objects.get(recipient=member, event="activities.cancelled")
+    assert "台风预警" in n.body
+
+
+def test_member_cannot_cancel(client, member, invited):
+    client.force_login(member)
+    response = client.post(reverse("activities:cancel", args=[invited.pk]))
+    assert response.status_code == 403
+    invited.refresh_from_db()
+    assert not invited.is_cancelled
