@@ -67,7 +67,7 @@ def test_citizen_submits_staff_screen_member_claims(page, live_server, users, or
     page.goto(f"{live_server.url}/ideas/?status=open")
     page.screenshot(path=f"{SHOTS}/ideas-member-list-phone.png", full_page=True)
     page.click("text=增加广州滑板场建设")
-    assert "138" not in page.inner_text("body")
+    assert "138****" not in page.inner_text("body")
     page.click("button:has-text('认领')")
     page.wait_for_selector("text=状态已更新")
     assert page.inner_text("#idea-status") == "已认领"

@@ -77,7 +77,7 @@ def test_lookup_shows_status_and_outcome_but_no_personal_data(client, orgs):
     idea = IdeaFactory(owner_org=orgs.committee, status=S.DECLINED, outcome_note="已有同类项目在建")
     html = client.get(reverse("ideas_public:lookup"), {"code": idea.code.lower()}).content.decode()
     assert "不予采纳" in html and "已有同类项目在建" in html
-    assert idea.citizen_name not in html and "138" not in html and "citizen@" not in html
+    assert idea.citizen_name not in html and "13812345678" not in html and "citizen@" not in html
 
 
 def test_unknown_code_says_so(client):
@@ -99,7 +99,12 @@ def test_member_sees_an_open_idea_without_contact_details_and_claims_it(client, 
     idea = IdeaFactory(owner_org=orgs.committee, status=S.OPEN)
     client.force_login(users["member"])
     html = client.get(reverse("ideas:detail", args=[idea.pk])).content.decode()
-    assert "138" not in html and idea.citizen_name not in html and "认领" in html
+    assert (
+        "13812345678" not in html
+        and "138****" not in html
+        and idea.citizen_name not in html
+        and "认领" in html
+    )
     assert client.post(reverse("ideas:reveal", args=[idea.pk])).status_code == 403
     client.post(reverse("ideas:transition", args=[idea.pk]), {"target": "claimed"})
     idea.refresh_from_db()
