@@ -28,6 +28,7 @@ class IdeaOut(Schema):
     claimed_by_id: int | None
     claimed_by_name: str
     forwarded_to_id: int | None
+    proposal_id: int | None
     outcome_note: str
     created_at: dt.datetime
     closed_at: dt.datetime | None

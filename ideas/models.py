@@ -67,6 +67,14 @@ class Idea(OwnedModel):
         related_name="+",
         verbose_name="转交部门",
     )
+    proposal = models.ForeignKey(
+        "proposals.Proposal",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="source_ideas",
+        verbose_name="形成的提案",
+    )
     outcome_note = models.TextField("办理结果说明", blank=True, default="")
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     citizen_notified_at = models.DateTimeField("告知提出人时间", null=True, blank=True)
@@ -86,6 +94,10 @@ class Idea(OwnedModel):
             models.CheckConstraint(
                 condition=~Q(status__in=["claimed", "proposal"]) | Q(claimed_by__isnull=False),
                 name="idea_claimed_has_member",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="proposal") | Q(proposal__isnull=False),
+                name="idea_proposal_end_has_proposal",
             ),
             models.CheckConstraint(
                 condition=~Q(status="forwarded") | Q(forwarded_to__isnull=False),

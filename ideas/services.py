@@ -226,7 +226,12 @@ def idea_develop(*, actor, idea: Idea, title: str, body: str):
 
     permissions.require(actor, "develop", idea)
     proposal = proposal_create_draft(
-        actor=actor, author=idea.claimed_by, title=title, body=body, owner_org=idea.owner_org
+        actor=actor,
+        author=idea.claimed_by,
+        title=title,
+        body=body,
+        owner_org=idea.owner_org,
+        origin_note=f"源自百姓提案（查询码 {idea.code}）",
     )
 
     idea = idea_transition(

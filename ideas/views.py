@@ -89,7 +89,9 @@ def idea_export(request):
 
 def _get(request, pk):
     return permissions.get_visible_or_404(
-        Idea.objects.select_related("claimed_by", "forwarded_to", "owner_org"), request.user, pk=pk
+        Idea.objects.select_related("claimed_by", "forwarded_to", "owner_org", "proposal"),
+        request.user,
+        pk=pk,
     )
 
 

@@ -48,3 +48,11 @@ def test_api_list_query_count_does_not_grow(client, users, orgs, rows, django_as
     with django_assert_max_num_queries(6):
         response = client.get(URL)
     assert response.json()["count"] == rows
+
+
+def test_claimant_develops_through_the_api(client, users, orgs):
+    idea = IdeaFactory(owner_org=orgs.committee, status=IdeaStatus.CLAIMED, claimed_by=users["member"].person)
+    client.force_login(users["member"])
+    body = {"title": "关于增加运动场地的提案", "body": "建议在老城区增建运动场地。"}
+    response = client.post(f"{URL}/{idea.pk}/develop", body, content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == "proposal"

@@ -209,3 +209,37 @@ def test_revealing_contact_details_is_logged_and_members_may_not(orgs, users, id
     open_idea = _in_state(orgs, users, S.OPEN)
     with pytest.raises(PermissionRefused):
         idea_reveal_contact(actor=users["member"], idea=open_idea)
+
+
+def test_the_claimant_develops_the_idea_into_a_linked_proposal_draft(
+    orgs, users, django_capture_on_commit_callbacks
+):
+    from ideas.services import idea_develop
+
+    idea = _in_state(orgs, users, S.CLAIMED)
+    with django_capture_on_commit_callbacks(execute=True):
+        idea, proposal = idea_develop(
+            actor=users["member"],
+            idea=idea,
+            title="关于增加社区运动场地的提案",
+            body="建议在老城区增建运动场地。",
+        )
+    assert idea.status == S.PROPOSAL and idea.proposal == proposal and idea.closed_at
+    assert proposal.author == users["member"].person and idea.code in proposal.origin_note
+    assert list(proposal.source_ideas.all()) == [idea]
+    assert any("形成提案" in m.body for m in mail.outbox)
+
+
+def test_only_the_claimant_may_develop_and_a_refused_draft_leaves_nothing(orgs, users):
+    from proposals.models import Proposal
+
+    from ideas.services import idea_develop
+
+    idea = _in_state(orgs, users, S.CLAIMED)
+    with pytest.raises((PermissionRefused, Http404)):
+        idea_develop(actor=users["advisor"], idea=idea, title="x", body="y")
+    with pytest.raises(DomainError):
+        idea_develop(actor=users["member"], idea=idea, title="关于x的提案", body="")
+    idea.refresh_from_db()
+    assert idea.status == S.CLAIMED and idea.proposal is None
+    assert not Proposal.objects.exists()

@@ -168,3 +168,17 @@ def test_staff_search_works_in_traditional_script(client, users, orgs):
     client.force_login(users["staff"])
     html = client.get(reverse("ideas:list"), {"q": "滑板場"}).content.decode()
     assert "增加滑板场" in html and "其他建议" not in html
+
+
+def test_member_develops_a_claimed_idea_from_the_page(client, users, orgs):
+    idea = IdeaFactory(owner_org=orgs.committee, status=S.CLAIMED, claimed_by=users["member"].person)
+    client.force_login(users["member"])
+    form = client.get(reverse("ideas:develop", args=[idea.pk])).content.decode()
+    assert idea.body in form
+    client.post(
+        reverse("ideas:develop", args=[idea.pk]), {"title": "关于增加运动场地的提案", "body": idea.body}
+    )
+    idea.refresh_from_db()
+    assert idea.status == S.PROPOSAL
+    html = client.get(reverse("ideas:detail", args=[idea.pk])).content.decode()
+    assert reverse("proposals:detail", args=[idea.proposal_id]) in html
