@@ -1,10 +1,13 @@
 import datetime as dt
+import json
 
-from ninja import Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import permissions
 from core.api import ErrorOut, InputSchema
+from core.errors import DomainError
 
 from . import selectors, services
 from .models import DocumentKind, Gender, Party, Person, Region, Term
@@ -172,7 +175,7 @@ def list_members(
     return selectors.person_list(request.auth, request.GET)
 
 
-@router.get("members/{person_id}", response={200: PersonOut, 404: ErrorOut}, summary="委员/顾问详情")
+@router.get("members/{int:person_id}", response={200: PersonOut, 404: ErrorOut}, summary="委员/顾问详情")
 def get_member(request, person_id: int):
     return selectors.person_detail(request.auth, person_id)
 
@@ -186,7 +189,7 @@ def create_member(request, payload: PersonIn):
 
 
 @router.patch(
-    "members/{person_id}",
+    "members/{int:person_id}",
     response={200: PersonOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="修改委员/顾问",
 )
@@ -201,3 +204,49 @@ def update_member(request, person_id: int, payload: PersonPatch):
 def list_terms(request):
     permissions.require(request.auth, "view", Term)
     return selectors.term_list(request.auth)
+
+
+@router.post(
+    "members/import",
+    response={200: dict, 400: ErrorOut, 403: ErrorOut},
+    summary="导入名册（Excel，先试运行）",
+)
+def import_members(
+    request,
+    file: File[UploadedFile],
+    dry_run: Form[bool] = True,
+    term: Form[int | None] = None,
+    skip_errors: Form[bool] = False,
+    mapping: Form[str] = "",
+):
+    """`dry_run=true` (default) returns each row's fate without writing; `dry_run=false` writes all valid rows
+    in one transaction (refused while rows have errors, unless `skip_errors=true`). `mapping` corrects the
+    column mapping as JSON: {"3": "phone", "5": ""}."""
+    from core.uploads import EXCEL, validate_upload
+
+    from .importer import MAX_BYTES
+
+    permissions.require(request.auth, "import", Person)
+    upload = validate_upload(file, kinds=(EXCEL,), max_bytes=MAX_BYTES)
+    term_obj = None
+    if term is not None:
+        term_obj = Term.objects.filter(number=term).order_by("-is_current").first()
+        if term_obj is None:
+            raise DomainError(f"没有第 {term} 届。", field="term")
+    else:
+        term_obj = selectors.current_term()
+    try:
+        parsed = {int(k): v for k, v in json.loads(mapping).items()} if mapping.strip() else None
+    except (ValueError, AttributeError):
+        raise DomainError('mapping 应为 JSON 对象，如 {"3": "phone"}。', field="mapping")
+    analysis, counts = services.roster_import(
+        actor=request.auth,
+        data=upload.read(),
+        filename=upload.name,
+        owner_org=request.auth.organisation,
+        term=term_obj,
+        mapping=parsed,
+        dry_run=dry_run,
+        skip_errors=skip_errors,
+    )
+    return {**analysis.as_dict(), "committed": counts is not None, "result": counts}

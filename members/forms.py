@@ -4,7 +4,7 @@ from core.errors import DomainError
 from organisations.models import Organisation, OrgKind
 
 from .dates import parse_loose_date
-from .models import DocumentKind, Gender, Party, Region, Sector, TermRoleKind
+from .models import DocumentKind, Gender, Party, Region, Sector, Term, TermRoleKind
 
 
 class PersonForm(forms.Form):
@@ -62,4 +62,16 @@ class PositionForm(forms.Form):
     )
     end_date = forms.DateField(
         label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="名册文件（.xlsx）", help_text="第一个工作表；表头上方可以有标题行。单次最多 10,000 行、10 MB。"
+    )
+    term = forms.ModelChoiceField(
+        label="导入到届次",
+        queryset=Term.objects.all(),
+        required=False,
+        help_text="每行的“届内身份”记在这一届（未填写时按委员）",
     )

@@ -433,3 +433,28 @@ class AssociationPosition(OwnedModel):
     @property
     def is_current(self) -> bool:
         return self.end_date is None
+
+
+class ImportBatch(OwnedModel):
+    """An uploaded roster waiting for (or done with) its import. The file holds personal data, so it is
+    deleted once the import is committed; the summary stays as a record of who imported what, when."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
+    )
+    filename = models.CharField("文件名", max_length=200)
+    file = models.FileField("文件", upload_to="members/imports/", blank=True)
+    term = models.ForeignKey(
+        Term, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="届次"
+    )
+    committed_at = models.DateTimeField("导入时间", null=True, blank=True)
+    summary = models.JSONField("结果", default=dict, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "名册导入"
+        verbose_name_plural = "名册导入"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.filename

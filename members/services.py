@@ -25,6 +25,7 @@ from .models import (
     DocumentKind,
     Gender,
     IdentityDocument,
+    ImportBatch,
     Party,
     Person,
     Phone,
@@ -426,3 +427,75 @@ def person_set_photo(*, actor, person: Person, upload) -> Person:
         person.photo.delete(save=False)
     person.photo.save(f"{person.pk}-{clean.name}", clean, save=True)
     return person
+
+
+@transaction.atomic
+def import_batch_create(*, actor, upload, term: Term | None) -> ImportBatch:
+    """Store an uploaded roster for preview. Refuses what is not a readable .xlsx before storing it."""
+    from core.uploads import EXCEL, validate_upload
+
+    from .importer import MAX_BYTES, read_rows
+
+    permissions.require(actor, "import", Person)
+    if actor.organisation is None:
+        raise DomainError("您的账号没有所属机构，不能导入名册。")
+    upload = validate_upload(upload, kinds=(EXCEL,), max_bytes=MAX_BYTES)
+    data = upload.read()
+    read_rows(data, upload.name)  # refuse corrupted, protected, empty or oversized workbooks before storing
+    batch = ImportBatch(owner_org=actor.organisation, created_by=actor, filename=upload.name[:200], term=term)
+    batch.file.save(f"roster-{timezone.now():%Y%m%d%H%M%S}.xlsx", _content(data), save=False)
+    batch.save()
+    return batch
+
+
+def _content(data: bytes):
+    from django.core.files.base import ContentFile
+
+    return ContentFile(data)
+
+
+def import_batch_commit(
+    *, actor, batch, mapping: dict[int, str] | None = None, skip_errors: bool = False
+) -> dict:
+    """Analyse the stored file again (with the mapping staff confirmed) and write it in one transaction.
+    Afterwards the file is deleted (personal data is kept only where it belongs) and the summary recorded."""
+    from .importer import analyse, commit
+
+    permissions.require(actor, "import", Person)
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.committed_at is not None:
+            raise DomainError("这份名册已经导入过了。")
+        data = batch.file.read() if batch.file else b""
+        analysis = analyse(data, user=actor, term=batch.term, filename=batch.filename, mapping=mapping)
+        counts = commit(analysis, user=actor, owner_org=batch.owner_org, skip_errors=skip_errors)
+        batch.committed_at = timezone.now()
+        batch.summary = counts
+        batch.file.delete(save=False)
+        batch.save()
+    return counts
+
+
+def roster_import(
+    *,
+    actor,
+    data: bytes,
+    filename: str,
+    owner_org,
+    term: Term | None,
+    mapping: dict[int, str] | None = None,
+    dry_run: bool = True,
+    skip_errors: bool = False,
+    progress=None,
+):
+    """The importer's one door for the API and the command line: analyse, and unless `dry_run`, commit
+    atomically. Returns (analysis, counts or None). Raises ImportRefused / DomainError with a Chinese message;
+    nothing is written when it raises."""
+    from .importer import analyse, commit
+
+    analysis = analyse(data, user=actor, term=term, filename=filename, mapping=mapping, progress=progress)
+    if dry_run:
+        return analysis, None
+    return analysis, commit(
+        analysis, user=actor, owner_org=owner_org, skip_errors=skip_errors, progress=progress
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -10,6 +10,9 @@ urlpatterns = [
     path("export.xlsx", views.export_excel, name="export"),
     path("export.csv", views.export_csv, name="export_csv"),
     path("contacts.pdf", views.export_pdf, name="export_pdf"),
+    path("import/", import_views.import_upload, name="import"),
+    path("import/<int:pk>/", import_views.import_preview, name="import_preview"),
+    path("import/<int:pk>/commit/", import_views.import_commit, name="import_commit"),
     path("duplicates/", views.duplicates, name="duplicates"),
     path("merge/", views.merge, name="merge"),
     path("<int:pk>/", views.person_detail, name="detail"),
