@@ -185,6 +185,7 @@ class RequestOut(Schema):
     resolution: str
     thanks_note: str
     opinion_report_id: int | None
+    proposal_id: int | None
 
     @staticmethod
     def resolve_person_name(obj):

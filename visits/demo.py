@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from activities.models import Activity
 from core.demo import DEMO_YEAR, day
+from core.models import TransitionLog
 from members.models import Person
 from organisations.models import Organisation
 
@@ -128,8 +129,8 @@ def _visit(actor, persons, date, topics, *, visitors=None, mode=VisitMode.ONE_TO
     )
 
 
-def _request(actor, person, title, *, steps=(), end=None, thanks="", **kwargs) -> Request:
-    """A request moved along its workflow: steps taken, then (target, note) to end in; a thank-you if given."""
+def _request(actor, person, title, *, raised=None, steps=(), end=None, thanks="", **kwargs) -> Request:
+    """A request moved along its workflow: steps taken, then (target, note, date) to end in; a thank-you."""
     existing = Request.objects.filter(person=person, title=title).first()
     if existing is not None:
         return existing
@@ -144,7 +145,26 @@ def _request(actor, person, title, *, steps=(), end=None, thanks="", **kwargs) -
         member_user = person.user
         if member_user is not None:
             req = services.request_thank(actor=member_user, request=req, note=thanks)
+    _backdate(req, raised or (req.visit.date if req.visit_id else None), steps, end)
     return req
+
+
+def _at(date: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(date, dt.time(10, 0)))
+
+
+def _backdate(req: Request, raised, steps, end) -> None:
+    """Demo only: put the record's timestamps on the story's dates (the services stamp 'now')."""
+    if raised is None:
+        return
+    started = steps[0][0] if steps else raised
+    closed = end[2] if end and len(end) > 2 else (steps[-1][0] if steps else raised)
+    Request.objects.filter(pk=req.pk).update(created_at=_at(raised))
+    if req.thanked_at:
+        Request.objects.filter(pk=req.pk).update(thanked_at=_at(closed + dt.timedelta(days=3)))
+    logs = TransitionLog.objects.filter(workflow="request", object_id=req.pk)
+    logs.filter(target="in_progress").update(created_at=_at(started))
+    logs.exclude(target="in_progress").update(created_at=_at(closed))
 
 
 def _org(name: str) -> Organisation | None:
@@ -182,9 +202,11 @@ def _story(leader, staff, member, advisor, persons) -> None:
         end=(
             "solved",
             "广东祈福医院被列为实施“港澳药械通”第二批指定医疗机构，港澳人士在穗可享受与香港同样的技术、药物、器械和诊疗服务。",
+            day(11, 6),
         ),
         thanks="感谢专委会和省、区政协的持续推动，港澳乡亲就医方便多了！",
     )
+    _link_story(staff, "推动广东祈福医院纳入“港澳药械通”")
     others = [p for p in persons if p.pk not in (member.pk, advisor.pk)]
     if len(others) < 6:
         return
@@ -208,6 +230,7 @@ def _story(leader, staff, member, advisor, persons) -> None:
         end=(
             "unsolvable",
             "该校初二年级学位已满，插班须按居住证所在区统筹安排，无法指定学校；已提供区内两所学校的学位，委员决定等待下学期再申请。",
+            day(3, 18),
         ),
     )
     business_visit = _visit(
@@ -224,7 +247,7 @@ def _story(leader, staff, member, advisor, persons) -> None:
         helping_org=_org("广州市发展和改革委员会"),
         deadline=day(5, 15),
         steps=[(day(4, 16), "整理南沙港资企业登记“跨境通办”指引，发送委员。")],
-        end=("solved", "已协助通过“跨境通办”在香港提交材料，分公司营业执照五个工作日内办出。"),
+        end=("solved", "已协助通过“跨境通办”在香港提交材料，分公司营业执照五个工作日内办出。", day(4, 28)),
         thanks="手续比预想的快得多，感谢！",
     )
     _request(
@@ -239,6 +262,7 @@ def _story(leader, staff, member, advisor, persons) -> None:
         end=(
             "solved",
             "已告知：在内地居住满半年并有合法稳定就业、就读或住所证明即可申请，可在居住地派出所办理。",
+            day(4, 14),
         ),
     )
     policy_visit = _visit(
@@ -272,6 +296,20 @@ def _story(leader, staff, member, advisor, persons) -> None:
             category="travel",
             description="海外侨胞清明回乡祭祖人数多，希望了解口岸通关便利措施。",
         )
+
+
+def _link_story(staff, title: str) -> None:
+    """The request led to the joint proposal and a public-opinion report: link them if their demos made them."""
+    from opinions.models import OpinionReport
+    from proposals.models import Proposal
+
+    req = Request.objects.filter(title=title).first()
+    if req is None or (req.proposal_id and req.opinion_report_id):
+        return
+    proposal = Proposal.objects.filter(title__contains="药械通").order_by("id").first()
+    report = OpinionReport.objects.filter(title__contains="药械通").order_by("id").first()
+    if proposal is not None or report is not None:
+        services.request_link(actor=staff, request=req, proposal=proposal, opinion_report=report)
 
 
 def _year_of_visits(leader, staff, persons) -> None:

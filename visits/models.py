@@ -269,6 +269,14 @@ class Request(OwnedModel):
         related_name="+",
         verbose_name="登记人",
     )
+    proposal = models.ForeignKey(
+        "proposals.Proposal",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="转成的提案",
+    )
     opinion_report = models.ForeignKey(
         "opinions.OpinionReport",
         null=True,

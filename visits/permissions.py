@@ -35,6 +35,7 @@ permissions.register(R, "close", OFFICE, reason="只有工作人员和领导可�
 permissions.register(R, "reopen", OFFICE, reason="只有工作人员和领导可以重新办理诉求。")
 permissions.register(R, "add_step", OFFICE, reason="只有工作人员和领导可以记录办理情况。")
 permissions.register(R, "to_opinion", STAFF_ONLY, reason="只有工作人员可以把诉求转为社情民意信息。")
+permissions.register(R, "to_proposal", STAFF_ONLY, reason="只有工作人员可以把诉求转为提案草稿。")
 permissions.register(R, "export", OFFICE, reason="只有工作人员和领导可以导出诉求。")
 permissions.register(R, "thank", PERSONS, check=_member_may_thank, reason="只有提出人可以在诉求解决后反馈。")
 

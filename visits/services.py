@@ -431,27 +431,68 @@ def request_thank(*, actor, request: Request, note: str) -> Request:
     return req
 
 
-@transaction.atomic
-def request_to_opinion(*, actor, request: Request) -> Request:
-    """Turn a request into a public-opinion report draft in the member's name, keeping the link both ways.
-
-    The draft is written by `opinions.services.report_create_draft` (its own checks apply: staff may draft for
-    a member). A request already turned into a report is refused.
-    """
-    from opinions.services import report_create_draft
-
-    permissions.require(actor, "to_opinion", request)
+def _convert(*, actor, request: Request, action: str, field: str, label: str, create) -> Request:
+    """Turn a request into a draft elsewhere (in the member's name) and keep the link; refused if already done."""
+    permissions.require(actor, action, request)
     req = Request.objects.select_for_update().select_related("person").get(pk=request.pk)
-    if req.opinion_report_id:
-        raise DomainError("该诉求已转为社情民意信息。")
+    if getattr(req, f"{field}_id"):
+        raise DomainError(f"该诉求已转为{label}。")
     steps = "\n".join(f"{s.date:%Y-%m-%d} {s.text}" for s in req.steps.all())
     body = req.description + (f"\n\n办理情况：\n{steps}" if steps else "")
-    report = report_create_draft(
-        actor=actor, author=req.person, title=req.title, body=body, owner_org=req.owner_org
+    setattr(
+        req,
+        field,
+        create(actor=actor, author=req.person, title=req.title, body=body, owner_org=req.owner_org),
     )
-    req.opinion_report = report
-    req.save(update_fields=["opinion_report", "updated_at"])
+    req.save(update_fields=[field, "updated_at"])
     return req
+
+
+@transaction.atomic
+def request_link(*, actor, request: Request, proposal=None, opinion_report=None) -> Request:
+    """Link a request to a proposal or report that already exists (e.g. a joint proposal it led to)."""
+    if proposal is not None:
+        permissions.require(actor, "to_proposal", request)
+        permissions.require(actor, "view", proposal)
+    if opinion_report is not None:
+        permissions.require(actor, "to_opinion", request)
+        permissions.require(actor, "view", opinion_report)
+    req = Request.objects.select_for_update().get(pk=request.pk)
+    req.proposal = proposal or req.proposal
+    req.opinion_report = opinion_report or req.opinion_report
+    req.save(update_fields=["proposal", "opinion_report", "updated_at"])
+    return req
+
+
+@transaction.atomic
+def request_to_opinion(*, actor, request: Request) -> Request:
+    """Turn a request into a public-opinion report draft (`opinions.services.report_create_draft`, whose own
+    checks apply), keeping the link."""
+    from opinions.services import report_create_draft
+
+    return _convert(
+        actor=actor,
+        request=request,
+        action="to_opinion",
+        field="opinion_report",
+        label="社情民意信息",
+        create=report_create_draft,
+    )
+
+
+@transaction.atomic
+def request_to_proposal(*, actor, request: Request) -> Request:
+    """Turn a request into a proposal draft (`proposals.services.proposal_create_draft`), keeping the link."""
+    from proposals.services import proposal_create_draft
+
+    return _convert(
+        actor=actor,
+        request=request,
+        action="to_proposal",
+        field="proposal",
+        label="提案",
+        create=proposal_create_draft,
+    )
 
 
 # ---- rule and plan ----

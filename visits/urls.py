@@ -27,6 +27,7 @@ urlpatterns = [
     path("requests/<int:pk>/edit/", views.request_edit, name="request_edit"),
     path("requests/<int:pk>/transition/", views.request_transition, name="request_transition"),
     path("requests/<int:pk>/steps/", views.request_step, name="request_step"),
+    path("requests/<int:pk>/proposal/", views.request_to_proposal, name="request_to_proposal"),
     path("requests/<int:pk>/opinion/", views.request_to_opinion, name="request_to_opinion"),
     path("requests/<int:pk>/thank/", views.request_thank, name="request_thank"),
     path("liaison/", views.liaison_network, name="liaison"),

@@ -59,6 +59,7 @@ def _log(obj, workflow) -> list[dict]:
         {
             "at": e.created_at,
             "actor": e.actor_label,
+            "target": e.target,
             "label": workflow.labels.get(e.target, e.target),
             "note": e.note,
         }
@@ -476,19 +477,30 @@ def request_detail(request, pk: int):
     transitions = REQUEST_WORKFLOW.allowed(req, user)
     context = {
         "req": req,
-        "steps": req.steps.select_related("author"),
-        "log": _log(req, REQUEST_WORKFLOW),
+        "timeline": _request_timeline(req),
         "transitions": transitions,
         "today": timezone.localdate(),
         "can_edit": permissions.can(user, "edit", req),
         "can_step": req.is_open and permissions.can(user, "add_step", req),
         "can_thank": permissions.can(user, "thank", req) and not req.thanked_at,
         "can_to_opinion": not req.opinion_report_id and permissions.can(user, "to_opinion", req),
+        "can_to_proposal": not req.proposal_id and permissions.can(user, "to_proposal", req),
         "step_form": StepForm(),
         "thank_form": ThankForm(),
     }
     template = "visits/request_member.html" if user.is_person else "visits/request_detail.html"
     return render(request, template, context)
+
+
+def _request_timeline(req: Request) -> list[dict]:
+    """Steps taken and workflow changes in one list, oldest first (what the member sees as progress)."""
+    rows = [{"date": s.date, "text": s.text, "order": 1} for s in req.steps.all()]
+    for e in _log(req, REQUEST_WORKFLOW):
+        text = f"{e['label']}：{e['note']}" if e["note"] else e["label"]
+        # On one day: taking up the request, then the steps, then closing it.
+        order = 0 if e["target"] == RequestStatus.IN_PROGRESS else 2
+        rows.append({"date": timezone.localtime(e["at"]).date(), "text": text, "order": order})
+    return sorted(rows, key=lambda r: (r["date"], r["order"]))
 
 
 @login_required
@@ -535,6 +547,20 @@ def request_to_opinion(request, pk: int):
         request,
         lambda: services.request_to_opinion(actor=user, request=req),
         "已转为社情民意信息草稿（以委员名义），可在社情民意信息中继续编辑。",
+    )
+    return redirect("visits:request_detail", pk=req.pk)
+
+
+@login_required
+@require_POST
+def request_to_proposal(request, pk: int):
+    user = request.user
+    req = permissions.get_visible_or_404(Request, user, pk=pk)
+    permissions.require(user, "to_proposal", req)
+    _act(
+        request,
+        lambda: services.request_to_proposal(actor=user, request=req),
+        "已转为提案草稿（以委员名义），可在提案中继续修改。",
     )
     return redirect("visits:request_detail", pk=req.pk)
 

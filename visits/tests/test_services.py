@@ -340,3 +340,14 @@ def test_a_request_becomes_a_public_opinion_draft_keeping_the_link(users, member
         services.request_to_opinion(actor=users["staff"], request=req)
     with pytest.raises(PermissionRefused):
         services.request_to_opinion(actor=users["member"], request=req)
+
+
+def test_a_request_becomes_a_proposal_draft_keeping_the_link(users, member_person):
+    from proposals.models import Proposal
+
+    req = make_request(users["staff"], member_person, title="推动祈福医院纳入港澳药械通", category="medical")
+    req = services.request_to_proposal(actor=users["staff"], request=req)
+    proposal = Proposal.objects.get(pk=req.proposal_id)
+    assert proposal.author == member_person and proposal.title == "推动祈福医院纳入港澳药械通"
+    with pytest.raises(DomainError, match="已转为提案"):
+        services.request_to_proposal(actor=users["staff"], request=req)

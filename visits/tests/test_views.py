@@ -292,3 +292,13 @@ def test_home_cards_show_a_members_open_requests_and_a_leaders_overdue_ones(clie
     _login(client, users["leader"])
     html = client.get("/").content.decode()
     assert "超期诉求" in html and "待办诉求" in html
+
+
+def test_staff_turn_a_request_into_a_proposal_from_its_page(client, users, member_person):
+    req = make_request(users["staff"], member_person, title="增加港澳居民就医便利")
+    _login(client, users["staff"])
+    assert "转为提案草稿" in client.get(reverse("visits:request_detail", args=[req.pk])).content.decode()
+    client.post(reverse("visits:request_to_proposal", args=[req.pk]))
+    req.refresh_from_db()
+    assert req.proposal_id
+    assert "查看提案" in client.get(reverse("visits:request_detail", args=[req.pk])).content.decode()
