@@ -231,9 +231,8 @@ def test_the_claimant_develops_the_idea_into_a_linked_proposal_draft(
 
 
 def test_only_the_claimant_may_develop_and_a_refused_draft_leaves_nothing(orgs, users):
-    from proposals.models import Proposal
-
     from ideas.services import idea_develop
+    from proposals.models import Proposal
 
     idea = _in_state(orgs, users, S.CLAIMED)
     with pytest.raises((PermissionRefused, Http404)):
