@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models.functions import Length
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -79,7 +80,7 @@ def export_rows(qs):
             r.adopted_by,
             r.get_instruction_level_display(),
             r.instruction_leader,
-            r.length,
+            r.chars,
         )
 
 
@@ -87,6 +88,9 @@ def export_rows(qs):
 def report_export(request):
     permissions.require(request.user, "export", OpinionReport)
     _, qs = _filtered(request)
+    qs = qs.annotate(chars=Length("situation") + Length("analysis") + Length("suggestion")).defer(
+        "situation", "analysis", "suggestion", "search_text", "instruction_text"
+    )
     return excel_response(
         "社情民意信息.xlsx",
         "社情民意信息",

@@ -135,3 +135,16 @@ def test_home_card_counts_waiting_reports_for_staff(client, users, orgs):
     client.force_login(users["staff"])
     html = client.get("/").content.decode()
     assert "待受理社情民意" in html
+
+
+def test_a_members_profile_lists_their_reports_and_claimed_ideas(client, users, orgs, draft):
+    from ideas.models import IdeaStatus
+    from ideas.tests.factories import IdeaFactory
+
+    IdeaFactory(
+        owner_org=orgs.committee, status=IdeaStatus.CLAIMED, claimed_by=draft.author, title="认领的金点子"
+    )
+    client.force_login(users["staff"])
+    html = client.get(reverse("members:detail", args=[draft.author.pk])).content.decode()
+    assert "社情民意信息" in html and draft.title in html
+    assert "认领的百姓提案" in html and "认领的金点子" in html
