@@ -176,6 +176,7 @@ def _details(person: Person, i: int, term: Term, committee: Organisation) -> Non
         actor=None,
         person=person,
         check=False,
+        gender=person.gender or "m",
         birth_date=dt.date(1955 + (i * 3) % 30, 1 + i % 12, 1),
         birth_precision="m" if i % 2 else "d",
         sector=sector_for_name(SECTORS[0] if i % 3 else SECTORS[i % len(SECTORS)]),

@@ -50,22 +50,30 @@ class PersonFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label="搜索", method="filter_q")
     term = django_filters.ModelChoiceFilter(
-        label="届次", queryset=Term.objects.all(), method="filter_term_role"
+        label="届次", queryset=Term.objects.all(), method="filter_term_role", empty_label="全部"
     )
-    role = django_filters.ChoiceFilter(label="身份", choices=TermRoleKind.choices, method="filter_term_role")
-    region = django_filters.ChoiceFilter(label="地区", choices=Region.choices)
-    sector = django_filters.ModelChoiceFilter(label="界别", queryset=Sector.objects.all())
+    role = django_filters.ChoiceFilter(
+        label="身份", choices=TermRoleKind.choices, method="filter_term_role", empty_label="全部"
+    )
+    region = django_filters.ChoiceFilter(label="地区", choices=Region.choices, empty_label="全部")
+    sector = django_filters.ModelChoiceFilter(label="界别", queryset=Sector.objects.all(), empty_label="全部")
     committee = django_filters.ModelChoiceFilter(
         label="专门委员会",
         queryset=Organisation.objects.filter(kind=OrgKind.COMMITTEE),
         method="filter_committee",
+        empty_label="全部",
     )
     association = django_filters.ModelChoiceFilter(
         label="社团",
-        queryset=Organisation.objects.exclude(kind__in=[OrgKind.COMMITTEE, OrgKind.CPPCC]),
+        queryset=Organisation.objects.exclude(
+            kind__in=[OrgKind.COMMITTEE, OrgKind.CPPCC, OrgKind.DEPARTMENT, OrgKind.PARTY]
+        ),
         method="filter_association",
+        empty_label="全部",
     )
-    tag = django_filters.ModelChoiceFilter(label="标签", queryset=Tag.objects.all(), method="filter_tag")
+    tag = django_filters.ModelChoiceFilter(
+        label="标签", queryset=Tag.objects.all(), method="filter_tag", empty_label="全部"
+    )
     sort = django_filters.ChoiceFilter(
         label="排序", choices=SORT_CHOICES, method="filter_sort", empty_label="默认"
     )

@@ -143,3 +143,23 @@ def test_merge_is_refused_to_leaders(orgs, users):
     with pytest.raises(PermissionRefused):
         person_merge(actor=users["leader"], keep=a, drop=b)
     assert Person.objects.filter(pk=b.pk).exists()
+
+
+def test_key_rotation_keeps_documents_readable_and_findable(orgs, users, settings):
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    from core.crypto import blind_index
+
+    person = person_create(
+        actor=users["staff"],
+        owner_org=orgs.committee,
+        name="陈大文",
+        documents=[{"kind": "hrp", "number": "H1234567801"}],
+        phones=["+852 9123 4567"],
+    )
+    settings.TONGXIN_FIELD_KEY = f"{Fernet.generate_key().decode()},{settings.TONGXIN_FIELD_KEY}"
+    call_command("rotate_field_key", stdout=open("/dev/null", "w"))
+    doc = IdentityDocument.objects.get(person=person)
+    assert doc.number == "H1234567801" and doc.number_index == blind_index("H1234567801")
+    assert Phone.objects.get(person=person).number == "91234567"
