@@ -4,7 +4,7 @@ from core.errors import DomainError
 from organisations.models import Organisation, OrgKind
 
 from .dates import parse_loose_date
-from .models import DocumentKind, Gender, Party, Region, Sector, Term, TermRoleKind
+from .models import CommitteePosition, DocumentKind, Gender, Party, Region, Sector, Term, TermRoleKind
 
 
 class PersonForm(forms.Form):
@@ -75,3 +75,11 @@ class ImportUploadForm(forms.Form):
         required=False,
         help_text="每行的“届内身份”记在这一届（未填写时按委员）",
     )
+
+
+class CommitteeForm(forms.Form):
+    committee = forms.ModelChoiceField(
+        label="专门委员会", queryset=Organisation.objects.filter(kind=OrgKind.COMMITTEE).order_by("path")
+    )
+    position = forms.ChoiceField(label="职务", choices=CommitteePosition.choices)
+    term = forms.ModelChoiceField(label="届次", queryset=Term.objects.all(), required=False)

@@ -21,4 +21,5 @@ urlpatterns = [
     path("<int:pk>/photo/", views.person_photo, name="photo"),
     path("<int:pk>/delete/", views.person_delete, name="delete"),
     path("<int:pk>/positions/", views.position_add, name="position_add"),
+    path("<int:pk>/committees/", views.committee_add, name="committee_add"),
 ]

@@ -14,7 +14,7 @@ from core.sensitive import client_ip
 from . import selectors, services
 from .exports import export_columns, export_rows, log_export_reveals
 from .filtersets import SORT_CHOICES
-from .forms import PersonForm, PositionForm
+from .forms import CommitteeForm, PersonForm, PositionForm
 from .identity import mask_address, mask_document, mask_phone
 from .models import Person
 
@@ -98,6 +98,9 @@ def _detail(request, person, revealed=None):
             "can_reveal": permissions.can(user, "reveal_sensitive", person),
             "can_list": permissions.can(user, "list", Person),
             "position_form": PositionForm() if permissions.can(user, "edit", person) else None,
+            "committee_form": CommitteeForm(initial={"term": selectors.current_term()})
+            if permissions.can(user, "edit", person)
+            else None,
         },
     )
 
@@ -256,6 +259,24 @@ def position_add(request, pk: int):
             messages.success(request, "社团职务已添加。")
     else:
         messages.error(request, "请选择社团并填写职务。")
+    return redirect("members:detail", pk=person.pk)
+
+
+@login_required
+@require_POST
+def committee_add(request, pk: int):
+    person = selectors.person_detail(request.user, pk)
+    permissions.require(request.user, "edit", person)
+    form = CommitteeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.committee_membership_set(person=person, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "专门委员会职务已保存。")
+    else:
+        messages.error(request, "请选择专门委员会和职务。")
     return redirect("members:detail", pk=person.pk)
 
 

@@ -274,3 +274,46 @@ def test_duplicates_page_offers_a_merge(client_for, users, orgs):
     keep, drop = Person.objects.filter(name="何嘉欣").order_by("pk")
     response = client.post(reverse("members:merge"), {"keep": keep.pk, "drop": drop.pk})
     assert response.status_code == 302 and Person.objects.filter(name="何嘉欣").count() == 1
+
+
+def test_staff_record_committee_and_association_positions_on_the_profile(client_for, users, orgs, term):
+    person = PersonFactory(name="何嘉欣", owner_org=orgs.committee)
+    client = client_for(users["staff"])
+    client.post(
+        reverse("members:committee_add", args=[person.pk]),
+        {"committee": orgs.committee.pk, "position": "vice_chair", "term": term.pk},
+    )
+    client.post(
+        reverse("members:position_add", args=[person.pk]),
+        {"organisation": orgs.association.pk, "title": "副会长", "start_date": "2023-01-01"},
+    )
+    html = client.get(reverse("members:detail", args=[person.pk])).content.decode()
+    assert "副主任" in html and "副会长" in html
+    refused = client_for(users["leader"]).post(
+        reverse("members:committee_add", args=[person.pk]),
+        {"committee": orgs.committee.pk, "position": "chair"},
+    )
+    assert refused.status_code == 403 and person.committee_memberships.get().position == "vice_chair"
+
+
+def test_staff_upload_a_photo_served_only_to_those_who_may_see(client_for, users, orgs, term):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20), "red").save(buffer, format="PNG")
+    person = PersonFactory(name="何嘉欣", owner_org=orgs.committee)
+    client = client_for(users["staff"])
+    response = client.post(
+        reverse("members:edit", args=[person.pk]),
+        {
+            "name": "何嘉欣",
+            "region": "hk",
+            "photo": SimpleUploadedFile("p.png", buffer.getvalue(), "image/png"),
+        },
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("members:photo", args=[person.pk])).status_code == 200
+    assert client_for(users["other_staff"]).get(reverse("members:photo", args=[person.pk])).status_code == 404
