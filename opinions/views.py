@@ -8,6 +8,7 @@ from core import permissions
 from core.errors import DomainError
 from core.exports import excel_response
 from core.pagination import paginate, query_without_page
+from core.sorting import apply_sort
 from core.workflow import log_for
 
 from . import services
@@ -16,7 +17,15 @@ from .models import MAX_CHARS, OpinionReport, ReportLevel, ReportStatus
 from .selectors import report_list
 from .workflows import report_workflow
 
-_FILTERS = ("q", "status", "level", "year", "sort")
+_FILTERS = ("q", "status", "level", "year")
+_SORTS = {
+    "created": "created_at",
+    "number": "number",
+    "title": "title",
+    "author": "author__name",
+    "status": ("status", "-created_at"),
+    "submitted": "submitted_at",
+}
 
 
 def _filtered(request):
@@ -28,8 +37,9 @@ def _filtered(request):
         status=params["status"],
         level=params["level"],
         year=year,
-        sort=params["sort"] or "new",
     )
+    qs, sort = apply_sort(qs, request, _SORTS, "-created")
+    params["sort"] = sort
     return params, qs
 
 

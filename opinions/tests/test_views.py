@@ -148,3 +148,13 @@ def test_a_members_profile_lists_their_reports_and_claimed_ideas(client, users, 
     html = client.get(reverse("members:detail", args=[draft.author.pk])).content.decode()
     assert "社情民意信息" in html and draft.title in html
     assert "认领的百姓提案" in html and "认领的金点子" in html
+
+
+def test_register_sorts_by_a_column_and_ignores_unknown_keys(client, users, orgs):
+    OpinionReportFactory(author=users["member"].person, owner_org=orgs.committee, title="甲报告")
+    OpinionReportFactory(author=users["member"].person, owner_org=orgs.committee, title="乙报告")
+    client.force_login(users["staff"])
+    up = client.get(reverse("opinions:list"), {"sort": "title"}).content.decode()
+    down = client.get(reverse("opinions:list"), {"sort": "-title"}).content.decode()
+    assert (up.index("甲报告") < up.index("乙报告")) != (down.index("甲报告") < down.index("乙报告"))
+    assert client.get(reverse("opinions:list"), {"sort": "password"}).status_code == 200
