@@ -302,3 +302,47 @@ def test_staff_turn_a_request_into_a_proposal_from_its_page(client, users, membe
     req.refresh_from_db()
     assert req.proposal_id
     assert "查看提案" in client.get(reverse("visits:request_detail", args=[req.pk])).content.decode()
+
+
+def test_profile_shows_visits_received_and_requests_to_office_and_to_the_member(client, users, member_person):
+    make_visit(users["leader"], [member_person], topics="了解在穗生活", confidential_notes="内部评价")
+    make_request(users["staff"], member_person, title="回乡证续期")
+    url = reverse("members:detail", args=[member_person.pk])
+    _login(client, users["staff"])
+    html = client.get(url).content.decode()
+    assert "接受走访" in html and "了解在穗生活" in html and "回乡证续期" in html
+    _login(client, users["member"])
+    html = client.get(url).content.decode()
+    assert "回乡证续期" in html and "内部评价" not in html and "了解在穗生活" not in html
+
+
+def test_visit_search_finds_traditional_input(client, users, member_person):
+    make_visit(users["leader"], [member_person], topics="了解子女教育")
+    _login(client, users["staff"])
+    html = client.get(reverse("visits:list"), {"q": "子女教育"}).content.decode()
+    assert "了解子女教育" in html
+    html = client.get(reverse("visits:list"), {"q": "陳大文"}).content.decode()
+    assert "了解子女教育" in html
+
+
+def test_organisation_page_query_count_does_not_grow(client, users, orgs, django_assert_max_num_queries):
+    services.liaison_link_save(actor=users["staff"], organisation=orgs.association, liaison=users["leader"])
+    _login(client, users["staff"])
+    url = reverse("organisations:detail", args=[orgs.association.pk])
+
+    def add(i):
+        services.liaison_contact_create(
+            actor=users["staff"], organisation=orgs.association, name=f"人{i}", phone="123"
+        )
+        services.liaison_event_create(
+            actor=users["staff"], date=TODAY, kind="meeting", title=f"会{i}", organisations=[orgs.association]
+        )
+
+    add(0)
+    client.get(url)
+    with django_assert_max_num_queries(40) as few:
+        client.get(url)
+    for i in range(1, 16):
+        add(i)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
