@@ -120,3 +120,14 @@ def test_allowed_lists_only_what_the_user_may_take(users, orgs):
     person = PersonFactory(owner_org=orgs.committee, region="hk")
     assert [t.target for t in WF.allowed(person, users["staff"])] == ["mo"]
     assert WF.allowed(person, users["member"]) == []
+
+
+def test_partner_of_a_higher_body_sees_only_what_is_shared_with_it(users, orgs):
+    """The provincial CPPCC sits above the city in the tree, but its partner users get no subtree view."""
+    from organisations.services import share_with
+
+    person = PersonFactory(owner_org=orgs.committee)
+    partner = users["partner"]  # a 省政协 partner-body user
+    assert not Person.objects.visible_to(partner).filter(pk=person.pk).exists()
+    share_with(person, orgs.province, "co_sponsor")
+    assert Person.objects.visible_to(partner).filter(pk=person.pk).exists()
