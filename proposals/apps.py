@@ -19,4 +19,4 @@ class ProposalsConfig(AppConfig):
         return person_section(request, person)
 
     def ready(self):
-        from . import permissions  # noqa: F401  (registers the permission table)
+        from . import permissions, reminders  # noqa: F401  (register the permission table and reminders)

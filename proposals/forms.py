@@ -3,6 +3,7 @@
 from django import forms
 
 from accounts.models import User
+from activities.models import Activity
 from core.roles import Role
 from members.models import Person, Session
 from organisations.models import Organisation
@@ -205,6 +206,12 @@ class FollowUpForm(forms.Form):
     place = forms.CharField(label="地点", required=False)
     participants = forms.CharField(label="参加人员", required=False)
     summary = forms.CharField(label="情况", widget=forms.Textarea(attrs={"rows": 3}))
+    activity = forms.ModelChoiceField(label="关联活动", queryset=Activity.objects.none(), required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.fields["activity"].queryset = Activity.objects.visible_to(user).order_by("-starts_at")
 
 
 class ReplyForm(forms.Form):

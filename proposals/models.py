@@ -390,6 +390,14 @@ class FollowUp(OwnedModel):
     place = models.CharField("地点", max_length=200, blank=True)
     participants = models.TextField("参加人员", blank=True)
     summary = models.TextField("情况")
+    activity = models.ForeignKey(
+        "activities.Activity",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="关联活动",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +24,12 @@ from .models import (
 )
 
 NEARLY_DUE_DAYS = 14
+# 主办 / 分办 first, then 会办, then 协办.
+ROLE_ORDER = Case(
+    When(role__in=[AssignmentRole.LEAD, AssignmentRole.SPLIT], then=Value(0)),
+    When(role=AssignmentRole.CO, then=Value(1)),
+    default=Value(2),
+)
 
 SORTS = {
     "new": ("-created_at", "-id"),
@@ -98,7 +104,9 @@ def proposal_detail(*, user, pk: int) -> Proposal:
         "author__user", "session__term", "owner_org", "merged_into"
     ).prefetch_related(
         Prefetch("cosigners", queryset=Cosigner.objects.select_related("person").order_by("id")),
-        Prefetch("assignments", queryset=Assignment.objects.select_related("unit").order_by("id")),
+        Prefetch(
+            "assignments", queryset=Assignment.objects.select_related("unit").order_by(ROLE_ORDER, "id")
+        ),
         "attachments",
         "extensions",
         Prefetch("progress", queryset=Progress.objects.select_related("unit", "author")),

@@ -781,6 +781,7 @@ def followup_add(
     summary: str,
     place: str = "",
     participants: str = "",
+    activity=None,
 ) -> FollowUp:
     """A follow-up session (调研、座谈、现场视察 …) with who took part."""
     permissions.require(actor, "follow_up", proposal)
@@ -801,6 +802,7 @@ def followup_add(
         place=(place or "").strip(),
         participants=(participants or "").strip(),
         summary=summary.strip(),
+        activity=activity,
         recorded_by=actor,
     )
 

@@ -24,7 +24,9 @@ K1 = 1.2
 B = 0.75
 AVG_LEN = 600  # 一件提案（标题计三次）约六百个词；固定平均长度，索引不必随语料增长而重算
 MAX_DOC_TERMS = 80
-MAX_QUERY_TERMS = 24
+MAX_QUERY_TERMS = 20
+COMMON_SHARE = 0.05
+COMMON_MIN = 200
 TITLE_WEIGHT = 3
 
 # Words that carry no topic in proposals (beyond jieba's single characters, which are dropped).
@@ -121,8 +123,12 @@ def similar_ids(
     total = max(corpus_size(), 1)
     weights = term_weights(toks, dfs, total, MAX_QUERY_TERMS)
     idf = {t: _idf(dfs.get(t, 0), total) for t in weights}
-    known = [t for t in weights if dfs.get(t)]
     self_score = sum(weights[t] * idf[t] for t in weights) or 1.0
+    # Words found in more than COMMON_SHARE of the proposals add little to the score but most of the rows
+    # to scan; they are left out of the lookup (unless nothing else is left).
+    known = [t for t in weights if dfs.get(t)]
+    rare = [t for t in known if dfs[t] <= max(COMMON_MIN, COMMON_SHARE * total)]
+    known = rare or known
     if not known:
         return []
     table = ProposalTerm._meta.db_table

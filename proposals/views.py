@@ -23,6 +23,7 @@ from organisations.models import Organisation, ShareCapacity
 from . import forms, selectors, services, similarity
 from .models import (
     EDITABLE_STATES,
+    FILED_STATES,
     AssignmentRole,
     Attachment,
     Proposal,
@@ -61,6 +62,7 @@ def proposal_list_view(request):
             "can_create": permissions.can(request.user, "create", Proposal),
             "can_export": permissions.can(request.user, "export", Proposal),
             "is_office": request.user.is_office,
+            "today": timezone.localdate(),
         },
     )
 
@@ -184,9 +186,14 @@ def _annotate_visible(user, matches):
         .filter(pk__in=[m.proposal.pk for m in matches])
         .values_list("pk", flat=True)
     )
+    # Others' proposals that were never filed (submitted, not filed, converted …) are left out unless the
+    # user may see them; filed ones show their title and score only.
+    out = []
     for m in matches:
         m.visible = m.proposal.pk in visible
-    return matches
+        if m.visible or m.proposal.status in FILED_STATES:
+            out.append(m)
+    return out
 
 
 @dataclass
@@ -438,6 +445,8 @@ def _make_form(name, action, request, proposal, data=None, files=None):
     kwargs = {}
     if action.form is forms.MergeForm:
         kwargs = {"user": request.user, "proposal": proposal}
+    elif action.form is forms.FollowUpForm:
+        kwargs = {"user": request.user}
     elif action.form in (forms.InviteForm, forms.ReassignForm):
         kwargs = {"proposal": proposal}
     form = action.form(data, files, prefix=name, **kwargs)

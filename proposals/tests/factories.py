@@ -64,3 +64,16 @@ def reply_review(users, orgs, **kw) -> Proposal:
 def replied(users, orgs, **kw) -> Proposal:
     p = reply_review(users, orgs, **kw)
     return services.reply_review(actor=users["staff"], proposal=p, approve=True, note="同意")
+
+
+def many(users, orgs, n):
+    """n proposals in handling, spread over several units (so an N+1 on units would show)."""
+    from organisations.tests.factories import OrganisationFactory
+
+    plenary_session(orgs)
+    units = [OrganisationFactory(name=f"测试承办单位{i}", is_handling_unit=True) for i in range(3)]
+    for i in range(n):
+        p = filed(users, orgs, title=f"关于第{i}号事项的提案")
+        services.proposal_assign(
+            actor=users["staff"], proposal=p, lead=units[i % 3], co_units=[units[(i + 1) % 3]]
+        )

@@ -328,3 +328,16 @@ def test_every_status_change_is_logged(users, orgs, session):
         TransitionLog.objects.filter(object_id=p.pk, workflow="proposal").values_list("target", flat=True)
     )
     assert targets == ["submitted", "filed", "handling", "reply_review", "replied"]
+
+
+def test_reminders_for_nearly_due_and_overdue_are_sent_once(users, orgs, session):
+    from notifications.reminders import registered, run_rule
+
+    p = f.handling(users, orgs)
+    Proposal.objects.filter(pk=p.pk).update(reply_due=timezone.localdate() + dt.timedelta(days=5))
+    rule = registered()["proposal_reply_due"]
+    assert run_rule("proposal_reply_due", rule, timezone.now()) == 2  # unit user + staff
+    assert run_rule("proposal_reply_due", rule, timezone.now()) == 0
+    Proposal.objects.filter(pk=p.pk).update(reply_due=timezone.localdate() - dt.timedelta(days=1))
+    assert run_rule("proposal_reply_due", rule, timezone.now()) == 2
+    assert Notification.objects.filter(recipient=users["unit"], title__contains="逾期").exists()

@@ -6,24 +6,12 @@ import pytest
 from django.urls import reverse
 
 from conftest import login_client
-from organisations.tests.factories import OrganisationFactory
 
 from .. import services
 from ..models import Proposal, ProposalStatus
 from . import factories as f
 
 pytestmark = pytest.mark.django_db
-
-
-def _many(users, orgs, n):
-    """n proposals in handling, spread over several units (so an N+1 on units would show)."""
-    f.plenary_session(orgs)
-    units = [OrganisationFactory(name=f"测试承办单位{i}", is_handling_unit=True) for i in range(3)]
-    for i in range(n):
-        p = f.filed(users, orgs, title=f"关于第{i}号事项的提案")
-        services.proposal_assign(
-            actor=users["staff"], proposal=p, lead=units[i % 3], co_units=[units[(i + 1) % 3]]
-        )
 
 
 def test_member_drafts_through_the_form_and_sees_similar_proposals(client, users, orgs):
@@ -107,7 +95,7 @@ def test_unit_worklist_shows_only_assigned_with_deadlines(client, users, orgs, s
 
 @pytest.mark.parametrize("n", [3, 12])
 def test_list_query_count_does_not_grow_with_rows(client, users, orgs, n, django_assert_max_num_queries):
-    _many(users, orgs, n)
+    f.many(users, orgs, n)
     login_client(client, users["staff"])
     with django_assert_max_num_queries(14):
         r = client.get(reverse("proposals:list"))
@@ -118,7 +106,7 @@ def test_list_query_count_does_not_grow_with_rows(client, users, orgs, n, django
 def test_register_export_query_count_is_fixed(client, users, orgs, n, django_assert_max_num_queries):
     from openpyxl import load_workbook
 
-    _many(users, orgs, n)
+    f.many(users, orgs, n)
     login_client(client, users["staff"])
     with django_assert_max_num_queries(8):
         r = client.get(reverse("proposals:export") + "?status=handling")
