@@ -203,6 +203,14 @@ def _check_kind(proposer_kind, proposer_body, timing):
         raise DomainError("提案类别不正确。", field="timing")
 
 
+def _expect(proposal, state: str, action: str) -> None:
+    """Several steps lead to 办理中 (交办, 退回答复, 不满意); make sure this one starts where it should."""
+    current = Proposal.objects.filter(pk=proposal.pk).values_list("status", flat=True).first()
+    if current != state:
+        label = ProposalStatus(current).label if current in ProposalStatus.values else current
+        raise DomainError(f"当前状态为“{label}”，不能执行“{action}”。", code="illegal_transition")
+
+
 def _locked(proposal) -> Proposal:
     return Proposal.objects.select_for_update().select_related("author").get(pk=proposal.pk)
 
@@ -560,6 +568,7 @@ def proposal_assign(
     Reply due 3 months after today; co-handling input due `input_due` (default 1 month). Each unit gets a
     Share as "handler" (its users then see the proposal) and a notification.
     """
+    _expect(proposal, ProposalStatus.FILED, "交办")
     co_units, assist_units, split_units = list(co_units), list(assist_units), list(split_units)
     if split_units and (lead or co_units or assist_units):
         raise DomainError("分办时不再指定主办、会办或协办单位。", field="lead")
@@ -920,6 +929,7 @@ def reply_submit(*, actor, proposal: Proposal) -> Proposal:
 
 def reply_review(*, actor, proposal: Proposal, approve: bool, note: str = "") -> Proposal:
     """Staff review the reply: approve (sent to every proposer, merged ones too) or return it to the unit."""
+    _expect(proposal, ProposalStatus.REPLY_REVIEW, "审核答复")
 
     def apply(p):
         replies = Reply.objects.filter(proposal=p, round=p.round, status=ReplyStatus.SUBMITTED)

@@ -341,3 +341,20 @@ def test_reminders_for_nearly_due_and_overdue_are_sent_once(users, orgs, session
     Proposal.objects.filter(pk=p.pk).update(reply_due=timezone.localdate() - dt.timedelta(days=1))
     assert run_rule("proposal_reply_due", rule, timezone.now()) == 2
     assert Notification.objects.filter(recipient=users["unit"], title__contains="逾期").exists()
+
+
+def test_returning_a_reply_is_refused_when_nothing_was_replied(users, orgs, session):
+    """Several steps lead back to 办理中; returning a reply must not act as an assignment of a filed proposal."""
+    p = f.filed(users, orgs)
+    with pytest.raises(DomainError) as exc:
+        services.reply_review(actor=users["staff"], proposal=p, approve=False, note="退回")
+    assert "不能执行" in exc.value.message
+    assert Proposal.objects.get(pk=p.pk).status == ProposalStatus.FILED
+
+
+def test_assigning_a_proposal_under_reply_review_is_refused(users, orgs, session):
+    p = f.reply_review(users, orgs)
+    with pytest.raises(DomainError):
+        services.proposal_assign(actor=users["staff"], proposal=p, lead=orgs.planning)
+    assert Proposal.objects.get(pk=p.pk).status == ProposalStatus.REPLY_REVIEW
+    assert Assignment.objects.filter(proposal=p).count() == 1
