@@ -10,8 +10,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from core.roles import EXTERNAL
-from organisations.models import CAPACITIES_BY_ROLE, OwnedModel, OwnedQuerySet, Share
+from organisations.models import OwnedModel
 
 TITLE_MAX = 120
 BODY_MAX = 30_000  # 一件提案通常两三千字；三万字以上几乎一定是多事一案或粘贴错误
@@ -76,29 +75,6 @@ class NotFiledReason(models.TextChoices):
     OTHER = "other", "其他不宜作为提案提出的"
 
 
-class ProposalQuerySet(OwnedQuerySet):
-    def visible_to(self, user):
-        """As every owned record, except that handling-unit and partner users see only what is shared with
-        their body in their capacity — never everything owned below them (a provincial partner must not
-        see a city committee's drafts)."""
-        qs = super().visible_to(user)
-        if (
-            user is None
-            or not user.is_authenticated
-            or user.role not in EXTERNAL
-            or user.organisation is None
-        ):
-            return qs
-        from django.contrib.contenttypes.models import ContentType
-
-        shares = Share.objects.filter(
-            content_type=ContentType.objects.get_for_model(self.model),
-            organisation__path__startswith=user.organisation.path,
-            capacity__in=CAPACITIES_BY_ROLE[user.role],
-        )
-        return self.filter(pk__in=shares.values("object_id"))
-
-
 class Proposal(OwnedModel):
     title = models.CharField("案由", max_length=TITLE_MAX)
     body = models.TextField("正文")
@@ -157,7 +133,6 @@ class Proposal(OwnedModel):
 
     person_lookups = ("author", "cosigners__person", "merged_from__author")
 
-    objects = ProposalQuerySet.as_manager()
 
     class Meta:
         verbose_name = "提案"
