@@ -2,6 +2,9 @@
 through a method on its AppConfig, so the page's app never imports the others (dependencies point one way).
 
 Hooks in use:
+- `home_sections(request) -> list[dict(title, html, order)]` — work queues and panels on the home page (what
+  needs the user now, as rows with their actions), shown above the cards, lowest `order` first. Each app renders
+  its own section's HTML; an app with nothing for this user returns [].
 - `home_cards(user) -> list[dict(label, value, url)]` — counts on the home page.
 - `person_sections(request, person) -> list[dict(title, html)]` — sections of a person's profile page.
 - `organisation_sections(request, org) -> list[dict(title, html)]` — sections of an organisation's page.

@@ -12,8 +12,12 @@ from .hooks import collect
 
 @login_required
 def home(request):
-    """Real counts for the user's scope, contributed by each app (`home_cards(user)` on its AppConfig)."""
-    return render(request, "core/home.html", {"cards": collect("home_cards", request.user)})
+    """What needs the user now (`home_sections(request)`), then real counts for the user's scope
+    (`home_cards(user)`), both contributed by each app's AppConfig."""
+    sections = sorted(collect("home_sections", request), key=lambda s: s.get("order", 100))
+    return render(
+        request, "core/home.html", {"sections": sections, "cards": collect("home_cards", request.user)}
+    )
 
 
 @login_required

@@ -61,3 +61,24 @@ def test_menu_only_shows_what_the_role_may_view(client, users):
     client.force_login(users["admin"])
     html = client.get("/").content.decode()
     assert "用户管理" in html and "敏感信息访问记录" in html
+
+
+def test_home_shows_sections_from_apps_in_order_above_the_cards(client, users, monkeypatch):
+    """Apps put work queues on the home page through `home_sections(request)`; lower `order` comes first."""
+    from django.apps import apps
+    from django.utils.html import format_html
+
+    config = apps.get_app_config("core")
+    monkeypatch.setattr(
+        config,
+        "home_sections",
+        lambda request: [
+            {"title": "后显示的队列", "html": format_html("<p>{}</p>", "乙"), "order": 20},
+            {"title": "先显示的队列", "html": format_html("<p>{}</p>", request.user.username), "order": 10},
+        ],
+        raising=False,
+    )
+    client.force_login(users["staff"])
+    html = client.get("/").content.decode()
+    assert html.index("先显示的队列") < html.index("后显示的队列")
+    assert f"<p>{users['staff'].username}</p>" in html
