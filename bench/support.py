@@ -38,8 +38,12 @@ def measure(fn, *, repeat: int = 5) -> dict:
             peak = tracemalloc.get_traced_memory()[1] // 1024
             tracemalloc.stop()
         queries = len(ctx.captured_queries)
-    return {"median ms": f"{statistics.median(times):.1f}", "max ms": f"{max(times):.1f}", "queries": queries,
-            "peak KiB": peak}
+    return {
+        "median ms": f"{statistics.median(times):.1f}",
+        "max ms": f"{max(times):.1f}",
+        "queries": queries,
+        "peak KiB": peak,
+    }
 
 
 def page(user, url: str, *, repeat: int = 5) -> dict:

@@ -1,9 +1,13 @@
-"""Excel, CSV and PDF outputs. Built from the same selector as the page; cells are neutralised against
-formula injection; 繁體 users get converted text, like pages."""
+"""Excel, CSV and PDF outputs. Built from the same selector as the page; 繁體 users get converted text, like pages.
+
+Formula injection: in .xlsx every text value is written as a text cell (an inline string), so `=…` or `+852 …`
+is shown as typed and never evaluated, and it reads back unchanged when the file is imported again. CSV has no
+cell types, so there text that a spreadsheet would evaluate gets a leading quote (`safe_cell`)."""
 
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable, Sequence
 from urllib.parse import quote
 
@@ -16,10 +20,18 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value):
-    """Neutralise text that a spreadsheet would run as a formula (=, +, -, @ …) by prefixing a quote."""
+    """CSV only: neutralise text that a spreadsheet would run as a formula (=, +, -, @ …) by prefixing a quote."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+def xlsx_text(value: str) -> str:
+    """Text as an .xlsx cell can hold it: control characters that XML 1.0 forbids (\\x00–\\x08, \\x0b, \\x0c,
+    \\x0e–\\x1f) are dropped, so one stray character in a stored name never breaks a whole export."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
 def _convert(value, traditional: bool):
@@ -41,35 +53,29 @@ def excel_response(
     widths: Sequence[int] | None = None,
     traditional: bool = False,
 ) -> HttpResponse:
-    """An .xlsx with a bold frozen header row, column widths and real dates (write-only mode: low memory)."""
+    """An .xlsx with a bold frozen header row, column widths, text as text, numbers as numbers and real dates.
+
+    Write-only mode: openpyxl streams the rows to a temporary file as they come, so memory stays flat in the
+    number of rows as long as `rows` is a lazy iterator; only the compressed file is held at the end."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_convert(sheet_title, traditional)[:31])
+    # A sheet name: no control characters, none of []:*?/\\ , at most 31 characters (Excel's rules).
+    title = re.sub(r"[\[\]:*?/\\]", "", xlsx_text(_convert(sheet_title, traditional)))[:31] or "Sheet1"
+    ws = wb.create_sheet(title)
     ws.freeze_panes = "A2"
     for i, width in enumerate(widths or [16] * len(headers)):
         ws.column_dimensions[_column_letter(i + 1)].width = width
     header_cells = []
     for h in headers:
-        cell = WriteOnlyCell(ws, value=_convert(h, traditional))
+        cell = WriteOnlyCell(ws, value=xlsx_text(_convert(h, traditional)))
         cell.font = Font(bold=True)
         header_cells.append(cell)
     ws.append(header_cells)
     for row in rows:
-        out = []
-        for value in row:
-            value = safe_cell(_convert(value, traditional))
-            if isinstance(value, dt.datetime) and value.tzinfo is not None:
-                value = value.astimezone().replace(tzinfo=None)
-            if isinstance(value, dt.date | dt.datetime):
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = "yyyy-mm-dd hh:mm" if isinstance(value, dt.datetime) else "yyyy-mm-dd"
-                out.append(cell)
-            else:
-                out.append(value)
-        ws.append(out)
+        ws.append([_xlsx_cell(ws, _convert(value, traditional)) for value in row])
     buffer = io.BytesIO()
     wb.save(buffer)
     response = HttpResponse(
@@ -77,6 +83,27 @@ def excel_response(
     )
     response["Content-Disposition"] = _disposition(_convert(filename, traditional))
     return response
+
+
+def _xlsx_cell(ws, value):
+    """One value of a row: text stays text (a cell object only where openpyxl would otherwise write a formula),
+    dates get a date format, numbers stay numbers. Plain values avoid a cell object per value (speed)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, str):
+        value = xlsx_text(value)
+        if not value.startswith("="):
+            return value
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"  # a text cell: shown as typed, never evaluated
+        return cell
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        value = value.astimezone().replace(tzinfo=None)
+    if isinstance(value, dt.date | dt.datetime):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = "yyyy-mm-dd hh:mm" if isinstance(value, dt.datetime) else "yyyy-mm-dd"
+        return cell
+    return value
 
 
 def _column_letter(n: int) -> str:

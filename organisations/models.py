@@ -141,7 +141,9 @@ class OwnedQuerySet(models.QuerySet):
             # Handling-unit and partner users act for their own body only: what it owns itself and what is
             # shared with it in their capacity — never the subtree (a provincial CPPCC partner must not see
             # every city record below it).
-            shares = Share.objects.filter(content_type=ct, organisation=org, capacity__in=CAPACITIES_BY_ROLE[role])
+            shares = Share.objects.filter(
+                content_type=ct, organisation=org, capacity__in=CAPACITIES_BY_ROLE[role]
+            )
             return self.filter(Q(owner_org=org) | Q(pk__in=shares.values("object_id")))
         shares = Share.objects.filter(content_type=ct, organisation__path__startswith=org.path)
         return self.filter(Q(owner_org__path__startswith=org.path) | Q(pk__in=shares.values("object_id")))

@@ -133,7 +133,6 @@ class Proposal(OwnedModel):
 
     person_lookups = ("author", "cosigners__person", "merged_from__author")
 
-
     class Meta:
         verbose_name = "提案"
         verbose_name_plural = "提案"

@@ -23,8 +23,40 @@ def test_excel_has_bold_frozen_header_and_traditional_option():
     ws = load_workbook(io.BytesIO(response.content)).active
     assert ws.freeze_panes == "A2"
     assert [c.value for c in ws[1]] == ["姓名", "備註"]
-    assert ws["B2"].value == "'=危險"
+    assert ws["B2"].value == "=危險" and ws["B2"].data_type == "s"  # text, shown as typed, never evaluated
     assert "filename*=UTF-8''" in response["Content-Disposition"]
+
+
+def test_excel_keeps_phone_numbers_and_formula_like_text_as_plain_text_cells():
+    """A phone written `+852 …` must come back from the .xlsx exactly as stored (no quote added), and text that
+    looks like a formula is a text cell, so opening the file never runs it."""
+    import zipfile
+
+    response = excel_response(
+        "名册.xlsx", "名册", ["电话", "备注", "数量"], [["+852 9123 4567", '=HYPERLINK("http://x")', 3]]
+    )
+    ws = load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in ws[2]] == ["+852 9123 4567", '=HYPERLINK("http://x")', 3]
+    assert ws["C2"].data_type == "n"
+    sheet = zipfile.ZipFile(io.BytesIO(response.content)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet  # no formula element anywhere in the file
+
+
+@pytest.mark.parametrize("char", ["\x0b", "\x01", "\x00", "\x1f"])
+def test_excel_export_survives_control_characters_already_stored(char):
+    """A name stored with a control character (before the text normaliser existed) must not make every export
+    containing it fail: the character is dropped in the cell, the rest of the text kept."""
+    response = excel_response("名册.xlsx", f"名{char}册", [f"姓{char}名"], [[f"陈{char}大文"]])
+    ws = load_workbook(io.BytesIO(response.content)).active
+    assert ws["A1"].value == "姓名" and ws["A2"].value == "陈大文"
+
+
+def test_csv_still_quotes_formula_like_text():
+    from core.exports import csv_response
+
+    response = csv_response("名册.csv", ["备注"], [["=1+1"], ["+852 9123 4567"]])
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "'=1+1" in body and "'+852 9123 4567" in body
 
 
 def _png() -> bytes:

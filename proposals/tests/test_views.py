@@ -115,6 +115,19 @@ def test_register_export_query_count_is_fixed(client, users, orgs, n, django_ass
     assert ws.cell(2, 8).value.startswith("测试承办单位")
 
 
+def test_register_export_survives_a_control_character_already_stored(client, users, orgs):
+    """Issue 11, defect 1: a title stored with \\x0b made every register export answer 500."""
+    from openpyxl import load_workbook
+
+    p = f.draft(users, title="关于增加滑板场\x0b建设的提案")
+    Proposal.objects.filter(pk=p.pk).update(title="关于增加滑板场\x0b建设的提案")  # as stored before the fix
+    login_client(client, users["staff"])
+    r = client.get(reverse("proposals:export"))
+    assert r.status_code == 200
+    titles = [c.value for c in load_workbook(io.BytesIO(r.content)).active["B"]]
+    assert "关于增加滑板场建设的提案" in titles
+
+
 def test_member_cannot_export(client, users, orgs):
     login_client(client, users["member"])
     assert client.get(reverse("proposals:export")).status_code == 403
