@@ -58,6 +58,7 @@ test-fast: $(VENV_STAMP) $(NPM_STAMP)
 
 lint: $(VENV_STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: $(VENV_STAMP)
