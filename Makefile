@@ -7,9 +7,11 @@ PIP := $(VENV)/bin/pip
 VENV_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 SYSTEM_STAMP := var/.system-packages
+STATIC_STAMP := var/static/.collected
+STATIC_SOURCES := $(shell find . -path ./node_modules -prune -o -path ./.venv -prune -o -path ./var -prune -o -path '*/static/*' -type f -print)
 export DJANGO_SETTINGS_MODULE ?= tongxin.settings.dev
 
-.PHONY: setup run test test-fast test-browser lint format bench demo migrate system-packages clean
+.PHONY: setup run dev static test test-fast test-browser lint format bench demo migrate system-packages clean
 
 # Python packages into .venv (again only when pyproject.toml changes).
 $(VENV_STAMP): pyproject.toml
@@ -42,12 +44,26 @@ demo: migrate
 
 setup: $(VENV_STAMP) $(NPM_STAMP) demo
 
-run: setup
+# Static files (the app's and the npm packages') into var/static, hashed and compressed, served by WhiteNoise.
+# Again only when a static file or the npm packages change.
+$(STATIC_STAMP): $(VENV_STAMP) $(NPM_STAMP) $(STATIC_SOURCES)
+	DJANGO_SETTINGS_MODULE=tongxin.settings.run $(PY) manage.py collectstatic --noinput -v0
+	@touch $@
+
+static: $(STATIC_STAMP)
+
+# As production serves it: gunicorn, DEBUG off, WhiteNoise, the app's own error pages (tongxin/settings/run.py:
+# plain http on 127.0.0.1, so no Secure cookies or HSTS). Ctrl-C stops it.
+run: setup static
 	@echo ""
 	@echo "同心已就绪：http://127.0.0.1:$(PORT)"
 	@echo "演示账号（密码均为 Tongxin@2025）："
 	@echo "  admin 系统管理员 · staff 工作人员 · leader 领导 · member 委员 · advisor 顾问 · unit 承办单位 · partner 联动单位"
 	@echo ""
+	DJANGO_SETTINGS_MODULE=tongxin.settings.run PORT=$(PORT) $(VENV)/bin/gunicorn -c tongxin/gunicorn.conf.py
+
+# The development server: DEBUG on, code reloaded on change, static files straight from the apps and node_modules.
+dev: setup
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: system-packages $(VENV_STAMP) $(NPM_STAMP)

@@ -19,3 +19,4 @@ permissions.register(
     reason="只有工作人员可以查看完整的证件号码、电话和地址，且每次查看都会留痕。",
 )
 permissions.register("members.term", "view", OFFICE | PERSONS)
+permissions.register("members.term", "create", STAFF_ONLY, reason="只有工作人员可以新建届次。")

@@ -254,6 +254,38 @@ def tag_for_name(name: str) -> Tag:
     return Tag.objects.create(name=name.strip()[:40])
 
 
+@transaction.atomic
+def term_create(
+    *,
+    actor,
+    cppcc: Organisation,
+    number: int,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+    is_current: bool = True,
+    check: bool = True,
+) -> Term:
+    """A term (届) of a CPPCC; five years unless `end_date` says otherwise. A current term makes the CPPCC's
+    other terms not current. Checks `can(actor, "create", Term)` unless `check=False` (first-run command)."""
+    if check:
+        permissions.require(actor, "create", Term)
+    if cppcc.kind != OrgKind.CPPCC:
+        raise DomainError("届次只能属于政协。", field="cppcc")
+    if not number or number < 1:
+        raise DomainError("届次编号应为正整数。", field="number")
+    if end_date is None:
+        end_date = start_date.replace(year=start_date.year + 5) - dt.timedelta(days=1)
+    if end_date <= start_date:
+        raise DomainError("结束日期应晚于开始日期。", field="end_date")
+    if Term.objects.filter(cppcc=cppcc, number=number).exists():
+        raise DomainError(f"{cppcc}已有第 {number} 届。", field="number")
+    if is_current:
+        Term.objects.filter(cppcc=cppcc, is_current=True).update(is_current=False)
+    return Term.objects.create(
+        cppcc=cppcc, number=number, start_date=start_date, end_date=end_date, is_current=is_current
+    )
+
+
 def term_role_add(*, person: Person, term: Term, role: str) -> TermRole:
     if role not in TermRoleKind.values:
         raise DomainError("届内身份不正确。", field="role")

@@ -12,18 +12,35 @@ VAR_DIR = Path(os.environ.get("TONGXIN_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
-def _secret_from_file(name: str, make) -> str:
-    """Read a generated secret from var/, creating it on first run (never committed: var/ is ignored)."""
+# Whether missing keys may be generated into var/ on first run (development, tests, `make run`). Production
+# settings turn this off: a missing key there is a configuration error, never a reason to invent a new one (a
+# new field key cannot read the identity data already stored; see docs/operations.md and core/checks.py).
+GENERATE_SECRETS = os.environ.get("TONGXIN_GENERATE_SECRETS", "1") == "1"
+
+
+def _secret(env: str, name: str, make) -> tuple[str, str]:
+    """The secret from the environment, else from var/<name>; created there on first run when allowed.
+
+    Returns (value, source) with source "env", "file" or "generated" (the field-key check names it)."""
+    if os.environ.get(env):
+        return os.environ[env], "env"
     path = VAR_DIR / name
-    if not path.exists():
-        path.write_text(make())
-        path.chmod(0o600)
-    return path.read_text().strip()
+    if path.exists():
+        return path.read_text().strip(), "file"
+    if not GENERATE_SECRETS:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"缺少密钥 {env}：生产环境不会自动生成密钥。请设置环境变量 {env}，或把原来的密钥放到 {path}。\n"
+            f"Missing key {env}: production settings never generate one. Set the environment variable {env} "
+            f"or put the original key in {path}."
+        )
+    path.write_text(make())
+    path.chmod(0o600)
+    return path.read_text().strip(), "generated"
 
 
-SECRET_KEY = os.environ.get("SECRET_KEY") or _secret_from_file(
-    "secret.key", lambda: secrets.token_urlsafe(50)
-)
+SECRET_KEY, SECRET_KEY_SOURCE = _secret("SECRET_KEY", "secret.key", lambda: secrets.token_urlsafe(50))
 
 
 def _fernet_key() -> str:
@@ -33,7 +50,8 @@ def _fernet_key() -> str:
 
 
 # Comma-separated Fernet keys; the first encrypts, all decrypt (see `manage.py rotate_field_key`).
-TONGXIN_FIELD_KEY = os.environ.get("TONGXIN_FIELD_KEY") or _secret_from_file("field.key", _fernet_key)
+TONGXIN_FIELD_KEY, TONGXIN_FIELD_KEY_SOURCE = _secret("TONGXIN_FIELD_KEY", "field.key", _fernet_key)
+TONGXIN_FIELD_KEY_FILE = VAR_DIR / "field.key"
 
 DEBUG = False
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
@@ -58,7 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "core.staticfiles.TongxinStaticFilesConfig",  # django.contrib.staticfiles, fewer vendor files
     "django.contrib.humanize",
     "simple_history",
     "axes",
