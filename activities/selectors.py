@@ -215,3 +215,72 @@ def briefing_readers(*, briefing: Briefing):
         .select_related("person")
         .order_by("read_at", "person__name")
     )
+
+
+# ---- Counts and records for the performance archive (archives app) ----------------------------------------
+
+# Activities of this kind are plenary sittings (全体会议), one activity per half-day sitting; the archive
+# counts them as plenary attendance instead of as a committee activity.
+PLENARY_KIND_NAME = "全体会议"
+
+
+def _archive_invitations(*, start, end, persons=None):
+    qs = Invitation.objects.filter(
+        activity__is_cancelled=False, activity__starts_at__gte=start, activity__starts_at__lt=end
+    )
+    if persons is not None:
+        qs = qs.filter(person_id__in=persons)
+    return qs
+
+
+def invitation_counts_by_person(*, start, end, persons=None) -> dict[int, dict[str, int]]:
+    """Per person, invitations to activities not cancelled whose start lies in [start, end) (aware datetimes).
+
+    Keys: invited (every invitation), attended (checked in: an invitation is unique per person and activity,
+    so checking in twice counts once), leave (leave requested or approved, as on the attendance summary),
+    absent; and the plenary part of each: plenary_attended, plenary_leave, plenary_absent (activities of the
+    kind 全体会议, one activity = one half-day sitting). One grouped query; `persons` (ids or a Person
+    queryset) limits the persons counted. The caller decides who may see these counts.
+    """
+    plenary = Q(activity__kind__name=PLENARY_KIND_NAME)
+    leave = Q(status__in=(S.LEAVE_REQUESTED, S.LEAVE_APPROVED))
+    rows = (
+        _archive_invitations(start=start, end=end, persons=persons)
+        .values("person_id")
+        .annotate(
+            invited=Count("id"),
+            attended=Count("id", filter=Q(status=S.CHECKED_IN)),
+            leave=Count("id", filter=leave),
+            absent=Count("id", filter=Q(status=S.ABSENT)),
+            plenary_attended=Count("id", filter=plenary & Q(status=S.CHECKED_IN)),
+            plenary_leave=Count("id", filter=plenary & leave),
+            plenary_absent=Count("id", filter=plenary & Q(status=S.ABSENT)),
+        )
+        .order_by()
+    )
+    return {r.pop("person_id"): r for r in rows}
+
+
+def invitation_records(*, start, end, person_id: int, statuses, plenary: bool | None = None):
+    """The invitations behind one person's count (see `invitation_counts_by_person`), with their activities.
+
+    `plenary`: True only plenary sittings, False only other activities, None both."""
+    qs = _archive_invitations(start=start, end=end).filter(person_id=person_id, status__in=statuses)
+    if plenary is True:
+        qs = qs.filter(activity__kind__name=PLENARY_KIND_NAME)
+    elif plenary is False:
+        qs = qs.exclude(activity__kind__name=PLENARY_KIND_NAME)
+    return qs.select_related("activity", "activity__kind").order_by("activity__starts_at", "id")
+
+
+def activities_with_support(*, user=None, start=None, end=None):
+    """Activities not cancelled with a support amount (捐资/资助) recorded in their report (those the user
+    may see, when given), optionally starting in [start, end); for the donations ledger, which links to them
+    instead of copying them."""
+    qs = Activity.objects.visible_to(user) if user is not None else Activity.objects.all()
+    qs = qs.filter(is_cancelled=False, support_amount__isnull=False, support_amount__gt=0)
+    if start is not None:
+        qs = qs.filter(starts_at__gte=start)
+    if end is not None:
+        qs = qs.filter(starts_at__lt=end)
+    return qs.select_related("kind", "owner_org").order_by("starts_at", "id")

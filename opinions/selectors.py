@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 
 from core.text import normalise
 
-from .models import OpinionReport, ReportStatus
+from .models import OpinionReport, ReportLevel, ReportStatus
 
 SORTS = {
     "new": ("-created_at", "-id"),
@@ -69,3 +69,51 @@ def report_counts_for(person_ids, *, year: int | None = None) -> dict[int, dict[
         .values("pk", "submitted", "adopted", "instructed")
     )
     return {r["pk"]: {k: r[k] for k in ("submitted", "adopted", "instructed")} for r in rows}
+
+
+# ---- Counts and records for the performance archive (archives app) ----------------------------------------
+
+
+def _archive_reports(*, start, end, persons=None):
+    """Reports submitted (past draft) with `submitted_at` in [start, end)."""
+    qs = OpinionReport.objects.exclude(status=ReportStatus.DRAFT).filter(
+        submitted_at__gte=start, submitted_at__lt=end
+    )
+    if persons is not None:
+        qs = qs.filter(author_id__in=persons)
+    return qs
+
+
+def report_counts_by_author(*, start, end, persons=None) -> dict[int, dict[str, int]]:
+    """Per author, reports submitted in [start, end) (aware datetimes; a report sent back to draft does not
+    count until it is submitted again) and, of those, adopted and instructed by level: keys `submitted`,
+    `adopted` (any level), `adopted_<level>`, `instructed` (any level), `instructed_<level>` for national /
+    provincial / city. A report is credited to the year it was submitted, whenever it was adopted. One
+    grouped query; the caller decides who may see these counts."""
+    adopted = Q(status__in=[ReportStatus.ADOPTED, ReportStatus.INSTRUCTED])
+    instructed = Q(status=ReportStatus.INSTRUCTED)
+    annotations = {
+        "submitted": Count("id"),
+        "adopted": Count("id", filter=adopted),
+        "instructed": Count("id", filter=instructed),
+    }
+    for level in ReportLevel.values:
+        annotations[f"adopted_{level}"] = Count("id", filter=adopted & Q(adopted_level=level))
+        annotations[f"instructed_{level}"] = Count("id", filter=instructed & Q(instruction_level=level))
+    rows = _archive_reports(start=start, end=end, persons=persons).values("author_id").annotate(**annotations)
+    return {r.pop("author_id"): r for r in rows.order_by()}
+
+
+def report_records(*, start, end, person_id: int, adopted_level: str = "", instruction_level: str = ""):
+    """The reports behind one author's count: all submitted in the period, or those adopted / instructed at
+    a level ("any" for every level)."""
+    qs = _archive_reports(start=start, end=end).filter(author_id=person_id)
+    if adopted_level:
+        qs = qs.filter(status__in=[ReportStatus.ADOPTED, ReportStatus.INSTRUCTED])
+        if adopted_level != "any":
+            qs = qs.filter(adopted_level=adopted_level)
+    if instruction_level:
+        qs = qs.filter(status=ReportStatus.INSTRUCTED)
+        if instruction_level != "any":
+            qs = qs.filter(instruction_level=instruction_level)
+    return qs.order_by("submitted_at", "id")

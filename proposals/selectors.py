@@ -404,3 +404,84 @@ def public_replies(*, q: str = ""):
     if q:
         qs = qs.filter(search_text__contains=normalise(q))
     return qs
+
+
+# ---- Counts and records for the performance archive (archives app) ----------------------------------------
+#
+# A proposal is credited to the year it was submitted (`submitted_at`, the contract of
+# GET /api/v1/stats/performance), with everything that later happens to it (filed, merged, key, adopted):
+# the archive of that year lists the year's proposals and their fate. Withdrawn proposals and drafts count
+# nothing. A merged proposal (并案) counts as submitted and as merged for its own proposers, never as filed;
+# the proposal it was merged into counts as filed for its own proposers only.
+
+_ARCHIVE_FLAGS = {
+    "filed": Q(status__in=FILED_STATES),
+    "merged": Q(status=ProposalStatus.MERGED),
+    "key": Q(is_key=True),
+    "adopted": Q(outcome__adopted=True),
+}
+
+
+def _archive_proposals(*, start, end):
+    return Proposal.objects.filter(submitted_at__gte=start, submitted_at__lt=end).exclude(
+        status__in=[ProposalStatus.DRAFT, ProposalStatus.WITHDRAWN]
+    )
+
+
+def proposal_counts_by_person(*, start, end, persons=None) -> dict[int, dict[str, int]]:
+    """Per person, proposals submitted in [start, end) (aware datetimes), not withdrawn.
+
+    As first proposer (author): `lead`, and of those `filed`, `merged`, `key`, `adopted`. As co-signer with a
+    confirmed signature (declined or unanswered ones count nothing): `cosigned`, `filed_cosigned`,
+    `merged_cosigned`, `key_cosigned`, `adopted_cosigned`. A joint proposal counts once per person and role
+    (co-signers are unique per proposal). Two grouped queries; the caller decides who may see these counts.
+    """
+    out: dict[int, dict[str, int]] = {}
+    authored = _archive_proposals(start=start, end=end)
+    if persons is not None:
+        authored = authored.filter(author_id__in=persons)
+    rows = (
+        authored.values("author_id")
+        .annotate(lead=Count("id"), **{k: Count("id", filter=q) for k, q in _ARCHIVE_FLAGS.items()})
+        .order_by()
+    )
+    for r in rows:
+        out.setdefault(r.pop("author_id"), {}).update(r)
+    cosigned = Cosigner.objects.filter(
+        status=CosignerStatus.CONFIRMED,
+        proposal__in=_archive_proposals(start=start, end=end).values("pk"),
+    )
+    if persons is not None:
+        cosigned = cosigned.filter(person_id__in=persons)
+    flags = {
+        f"{k}_cosigned": Count("id", filter=_prefixed(q, "proposal__")) for k, q in _ARCHIVE_FLAGS.items()
+    }
+    rows = cosigned.values("person_id").annotate(cosigned=Count("id"), **flags).order_by()
+    for r in rows:
+        out.setdefault(r.pop("person_id"), {}).update(r)
+    return out
+
+
+def _prefixed(q: Q, prefix: str) -> Q:
+    """The same condition seen from a related model (`status` → `proposal__status`)."""
+    out = Q()
+    out.connector, out.negated = q.connector, q.negated
+    out.children = [_prefixed(c, prefix) if isinstance(c, Q) else (prefix + c[0], c[1]) for c in q.children]
+    return out
+
+
+def proposal_records(*, start, end, person_id: int, role: str, flag: str = ""):
+    """The proposals behind one person's count: `role` "lead" (as first proposer) or "cosigned" (confirmed
+    co-signature); `flag` one of filed / merged / key / adopted, or "" for all submitted in the period."""
+    qs = _archive_proposals(start=start, end=end)
+    if role == "lead":
+        qs = qs.filter(author_id=person_id)
+    else:
+        qs = qs.filter(
+            pk__in=Cosigner.objects.filter(person_id=person_id, status=CosignerStatus.CONFIRMED).values(
+                "proposal_id"
+            )
+        )
+    if flag:
+        qs = qs.filter(_ARCHIVE_FLAGS[flag])
+    return qs.select_related("author", "session__term", "outcome").order_by("submitted_at", "id")

@@ -25,6 +25,7 @@ from .models import (
     LiaisonEventOrg,
     LiaisonLink,
     Request,
+    RequestStatus,
     Visit,
     VisitAssignment,
     VisitPerson,
@@ -363,3 +364,63 @@ def events_of(*, user, org: Organisation, limit: int = 20):
 
 def open_request_count(user) -> int:
     return Request.objects.visible_to(user).filter(status__in=OPEN_STATUSES).count()
+
+
+# ---- Counts and records for the performance archive (archives app) ----------------------------------------
+
+
+def _archive_visits(*, start: dt.date, end: dt.date):
+    """Visits recorded as done, dated in [start, end) (dates)."""
+    return VisitPerson.objects.filter(
+        visit__status=VisitStatus.DONE, visit__date__gte=start, visit__date__lt=end
+    )
+
+
+def visit_counts_by_person(*, start: dt.date, end: dt.date, persons=None) -> dict[int, int]:
+    """Per person, visits received (done, dated in [start, end)); a person is listed once per visit even
+    when several visitors went. One grouped query; the caller decides who may see these counts."""
+    qs = _archive_visits(start=start, end=end)
+    if persons is not None:
+        qs = qs.filter(person_id__in=persons)
+    return {r["person_id"]: r["n"] for r in qs.values("person_id").annotate(n=Count("id")).order_by()}
+
+
+def visit_records(*, start: dt.date, end: dt.date, person_id: int):
+    """The visits behind one person's count."""
+    ids = _archive_visits(start=start, end=end).filter(person_id=person_id).values("visit_id")
+    return Visit.objects.filter(pk__in=ids).order_by("date", "id")
+
+
+def _solved_at():
+    """When the request was last marked solved (from the workflow log: the time is not stored twice)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import TransitionLog
+
+    ct = ContentType.objects.get_for_model(Request)
+    return Subquery(
+        TransitionLog.objects.filter(content_type=ct, object_id=OuterRef("pk"), target=RequestStatus.SOLVED)
+        .order_by("-created_at", "-id")
+        .values("created_at")[:1]
+    )
+
+
+def _archive_requests(*, start, end):
+    return (
+        Request.objects.filter(status=RequestStatus.SOLVED)
+        .annotate(solved_at=_solved_at())
+        .filter(solved_at__gte=start, solved_at__lt=end)
+    )
+
+
+def solved_request_counts_by_person(*, start, end, persons=None) -> dict[int, int]:
+    """Per person, their requests now solved whose (last) solving falls in [start, end) (aware datetimes);
+    a request reopened and still open counts nothing. One grouped query."""
+    qs = _archive_requests(start=start, end=end)
+    if persons is not None:
+        qs = qs.filter(person_id__in=persons)
+    return {r["person_id"]: r["n"] for r in qs.values("person_id").annotate(n=Count("id")).order_by()}
+
+
+def solved_request_records(*, start, end, person_id: int):
+    return _archive_requests(start=start, end=end).filter(person_id=person_id).order_by("solved_at", "id")

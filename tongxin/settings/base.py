@@ -69,6 +69,7 @@ DOMAIN_APPS = [
     "ideas",
     "opinions",
     "visits",
+    "archives",
 ]
 
 INSTALLED_APPS = [

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+from core.nav import NavItem
+
+
+class ArchivesConfig(AppConfig):
+    name = "archives"
+    verbose_name = "履职档案"
+    nav_items = [
+        NavItem("履职统计", "archives:statistics", "archives.archive", action="statistics", order=70),
+        NavItem("我的履职档案", "archives:me", "archives.archive", action="own", order=70),
+    ]
+
+    def ready(self):
+        from . import permissions  # noqa: F401  (registers the permission table)
