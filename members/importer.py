@@ -32,7 +32,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from core import permissions
+from core import crash, permissions
 from core.crypto import blind_index
 from core.errors import DomainError
 from core.text import normalise, to_simplified
@@ -787,6 +787,7 @@ def commit(
             created = list(Person.objects.filter(owner_org=owner_org).order_by("-pk")[: len(persons)])[::-1]
         if progress:
             progress(len(created), total, "写入新增人员")
+        crash.point("members.import.persons_written")  # persons in, their phones and documents not yet
         phones, docs, roles, tag_links = [], [], [], []
         tag_cache: dict[str, Tag] = {}
         for r, p in zip(new_rows, created, strict=True):
@@ -831,6 +832,7 @@ def commit(
             _update(r, user=user, term=term, sector=sector)
             if progress and i % 200 == 0:
                 progress(len(created) + i, total, "更新已有人员")
+    crash.point("members.import.committed")  # committed, before the caller hears of it
     if progress:
         progress(total, total, "导入完成")
     counts = analysis.counts

@@ -11,6 +11,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core import crash
+
 from .models import Notification, SentReminder
 
 _RULES: dict[str, Callable] = {}
@@ -62,9 +64,12 @@ def run_rule(name: str, fn, now) -> int:
                         body=reminder.body,
                         url=reminder.url,
                     )
+                    # The sent-mark and the notification commit together: a crash leaves both or neither.
+                    crash.point("notifications.reminder.writing")
             except IntegrityError:
                 continue  # already sent for this period
             sent += 1
+            crash.point("notifications.reminder.sent")
     return sent
 
 
