@@ -44,7 +44,12 @@ class SharedDatabase:
         if crash_at:
             env["TONGXIN_CRASH_AT"] = crash_at
         result = subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
         )
         if connection.vendor == "sqlite":
             source = sqlite3.connect(self.file)  # opening it recovers from the killed writer's WAL

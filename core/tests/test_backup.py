@@ -18,7 +18,8 @@ from organisations.models import Organisation
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
-        connection.vendor == "postgresql" and shutil.which("pg_dump") is None, reason="pg_dump is not installed"
+        connection.vendor == "postgresql" and shutil.which("pg_dump") is None,
+        reason="pg_dump is not installed",
     ),
 ]
 

@@ -24,12 +24,12 @@ INVITEES = 30
 def invitees(orgs, staff):
     now = timezone.now()
     activity = ActivityFactory(
-        owner_org=orgs.committee, starts_at=now + dt.timedelta(days=4), signup_deadline=now + dt.timedelta(days=1)
+        owner_org=orgs.committee,
+        starts_at=now + dt.timedelta(days=4),
+        signup_deadline=now + dt.timedelta(days=1),
     )
     persons = [
-        PersonFactory(
-            owner_org=orgs.committee, user=User.objects.create(username=f"crash{i}", role="member")
-        )
+        PersonFactory(owner_org=orgs.committee, user=User.objects.create(username=f"crash{i}", role="member"))
         for i in range(INVITEES)
     ]
     services.invitations_create(actor=staff, activity=activity, persons=persons)
