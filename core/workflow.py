@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from . import permissions
-from .errors import DomainError
+from .errors import DomainError, PermissionRefused
 from .models import TransitionLog
 
 
@@ -41,6 +41,29 @@ class Workflow:
     def targets_from(self, source: str) -> list[Transition]:
         return [t for t in self.transitions if source in t.sources]
 
+    def check(self, obj, target: str, user) -> Transition:
+        """Permission first, then state: may `user` move `obj` to `target` now?
+
+        Raises Http404 (invisible), PermissionRefused (403: the user may take no transition to `target` from
+        here, or none at all) or DomainError (the user could, but not from the current state). Returns the
+        transition. A user without the right never learns the state of the record from the answer.
+        """
+        candidates = [t for t in self.transitions if t.target == target]
+        if not candidates:
+            raise DomainError("未知的目标状态。", field="target", code="illegal_transition")
+        source = getattr(obj, self.status_field)
+        t = self.find(source, target)
+        if t is not None:
+            permissions.require(user, t.action, obj)
+            return t
+        if not any(permissions.can(user, c.action, obj) for c in candidates):
+            permissions.require(user, candidates[0].action, obj)
+            raise PermissionRefused()  # require() raised already unless the rule's check is inconsistent
+        raise DomainError(
+            f"当前状态为“{self.labels.get(source, source)}”，不能执行“{self.labels.get(target, target)}”。",
+            code="illegal_transition",
+        )
+
     def allowed(self, obj, user) -> list[Transition]:
         """Transitions this user may take now (for buttons); the service checks again."""
         current = getattr(obj, self.status_field)
@@ -60,24 +83,26 @@ class Workflow:
     ):
         """Move `obj` to `target`.
 
-        Checks: the table allows current → target; unless `system`, `can(actor, t.action, obj)`;
-        a note where the transition needs one. Locks the row (select_for_update), calls `apply(locked)`
-        for extra field changes (it may raise DomainError), saves, logs, and runs `on_commit` callbacks
-        after the transaction commits. Returns the locked, updated object. Raises DomainError (nothing
+        Checks, in this order: unless `system`, that the actor may take a transition to `target` (403
+        otherwise, see `check`); that the table allows current → target; a note where the transition
+        needs one. Locks the row (select_for_update), calls `apply(locked)` for extra field changes (it
+        may raise DomainError), saves, logs, and runs `on_commit` callbacks after the transaction commits. Returns the locked, updated object. Raises DomainError (nothing
         written) or PermissionRefused.
         """
         model = type(obj)
         with transaction.atomic():
             locked = model._default_manager.select_for_update().get(pk=obj.pk)
             source = getattr(locked, self.status_field)
-            t = self.find(source, target)
-            if t is None:
-                raise DomainError(
-                    f"当前状态为“{self.labels.get(source, source)}”，不能执行“{self.labels.get(target, target)}”。",
-                    code="illegal_transition",
-                )
-            if not system:
-                permissions.require(actor, t.action, locked)
+            if system:
+                t = self.find(source, target)
+                if t is None:
+                    raise DomainError(
+                        f"当前状态为“{self.labels.get(source, source)}”，"
+                        f"不能执行“{self.labels.get(target, target)}”。",
+                        code="illegal_transition",
+                    )
+            else:
+                t = self.check(locked, target, actor)  # permission first, then state
             if t.needs_note and not (note or "").strip():
                 raise DomainError(f"“{t.label}”需要填写说明。", field="note")
             setattr(locked, self.status_field, target)

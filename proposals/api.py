@@ -6,11 +6,12 @@ one service; refusals come back as 4xx with the service's Chinese message.
 
 import datetime as dt
 
+from django.http import Http404
 from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import permissions
-from core.api import ErrorOut, InputSchema
+from core.api import ErrorOut, InputSchema, permission_first
 from core.errors import DomainError
 from members.models import Person
 from organisations.models import Organisation
@@ -272,70 +273,92 @@ def _units(request, ids):
     return units
 
 
-def _step(path: str, summary: str, schema=None):
-    """Declare a workflow endpoint POST /{pk}/<path> that runs `fn(request, proposal, payload)`."""
+def _precheck(perm: str):
+    """Visible (404), then permission (403) — before the body is parsed (core.api.permission_first)."""
+
+    def check(request, pk, **_):
+        try:
+            pk = int(pk)
+        except (TypeError, ValueError):
+            raise Http404
+        request._proposal = _get(request, pk)
+        permissions.require(request.auth, perm, request._proposal)
+
+    return permission_first(check)
+
+
+def _step(path: str, summary: str, schema=None, *, perm: str):
+    """Declare a workflow endpoint POST /{pk}/<path> that runs `fn(request, proposal, payload)`.
+
+    The order is that of every action (core.actions): visible (404) → `perm` (403) → input (422) → the
+    service (its state and rule checks, 400)."""
 
     def deco(fn):
         if schema is None:
 
             def endpoint(request, pk: int):
-                fn(request, _get(request, pk), None)
+                fn(request, request._proposal, None)
                 return _detail(request, pk)
 
         else:
 
             def endpoint(request, pk: int, payload: schema):
-                fn(request, _get(request, pk), payload)
+                fn(request, request._proposal, payload)
                 return _detail(request, pk)
 
         endpoint.__name__ = f"proposal_{path.replace('/', '_').replace('-', '_')}"
-        router.post(f"/{{pk}}/{path}", response={200: ProposalDetailOut, **ERR}, summary=summary)(endpoint)
+        router.post(
+            f"/{{pk}}/{path}",
+            response={200: ProposalDetailOut, **ERR},
+            summary=summary,
+            auth=_precheck(perm),
+        )(endpoint)
         return fn
 
     return deco
 
 
-@_step("submit", "提交提案")
+@_step("submit", "提交提案", perm="submit")
 def _submit(request, p, _):
     services.proposal_submit(actor=request.auth, proposal=p)
 
 
-@_step("withdraw", "撤回提案", NoteIn)
+@_step("withdraw", "撤回提案", NoteIn, perm="withdraw")
 def _withdraw(request, p, body):
     services.proposal_withdraw(actor=request.auth, proposal=p, note=body.note)
 
 
-@_step("cosign", "回复联名邀请", CosignIn)
+@_step("cosign", "回复联名邀请", CosignIn, perm="cosign")
 def _cosign(request, p, body):
     services.cosigner_respond(actor=request.auth, proposal=p, accept=body.accept)
 
 
-@_step("file", "立案", NoteIn)
+@_step("file", "立案", NoteIn, perm="review")
 def _file(request, p, body):
     services.proposal_file(actor=request.auth, proposal=p, note=body.note)
 
 
-@_step("not-file", "不予立案", NotFileIn)
+@_step("not-file", "不予立案", NotFileIn, perm="review")
 def _not_file(request, p, body):
     services.proposal_not_file(actor=request.auth, proposal=p, reason=body.reason, note=body.note)
 
 
-@_step("merge", "并案", MergeIn)
+@_step("merge", "并案", MergeIn, perm="review")
 def _merge(request, p, body):
     services.proposal_merge(actor=request.auth, proposal=p, into=_get(request, body.into_id), note=body.note)
 
 
-@_step("convert", "转为意见建议", NoteIn)
+@_step("convert", "转为意见建议", NoteIn, perm="review")
 def _convert(request, p, body):
     services.proposal_convert(actor=request.auth, proposal=p, note=body.note)
 
 
-@_step("return", "退回修改", NoteIn)
+@_step("return", "退回修改", NoteIn, perm="review")
 def _return(request, p, body):
     services.proposal_return(actor=request.auth, proposal=p, note=body.note)
 
 
-@_step("assign", "交办", AssignIn)
+@_step("assign", "交办", AssignIn, perm="assign")
 def _assign(request, p, body):
     services.proposal_assign(
         actor=request.auth,
@@ -349,62 +372,62 @@ def _assign(request, p, body):
     )
 
 
-@_step("dispute", "对交办提出异议", ReasonIn)
+@_step("dispute", "对交办提出异议", ReasonIn, perm="dispute")
 def _dispute(request, p, body):
     services.assignment_dispute(actor=request.auth, proposal=p, reason=body.reason)
 
 
-@_step("extend", "延期", ExtendIn)
+@_step("extend", "延期", ExtendIn, perm="extend")
 def _extend(request, p, body):
     services.proposal_extend(actor=request.auth, proposal=p, new_due=body.new_due, reason=body.reason)
 
 
-@_step("progress", "填报办理进展", TextIn)
+@_step("progress", "填报办理进展", TextIn, perm="progress")
 def _progress(request, p, body):
     services.progress_add(actor=request.auth, proposal=p, text=body.text)
 
 
-@_step("input", "提交会办意见", TextIn)
+@_step("input", "提交会办意见", TextIn, perm="countersign")
 def _input(request, p, body):
     services.assignment_submit_input(actor=request.auth, proposal=p, text=body.text)
 
 
-@_step("followups", "记录跟踪", FollowUpIn)
+@_step("followups", "记录跟踪", FollowUpIn, perm="follow_up")
 def _followup(request, p, body):
     services.followup_add(actor=request.auth, proposal=p, **body.dict())
 
 
-@_step("reply", "起草答复", ReplyIn)
+@_step("reply", "起草答复", ReplyIn, perm="draft_reply")
 def _reply(request, p, body):
     services.reply_save(actor=request.auth, proposal=p, **body.dict())
 
 
-@_step("countersign", "会签答复", NoteIn)
+@_step("countersign", "会签答复", NoteIn, perm="countersign")
 def _countersign(request, p, body):
     services.reply_countersign(actor=request.auth, proposal=p, note=body.note)
 
 
-@_step("reply/submit", "提交答复待审核")
+@_step("reply/submit", "提交答复待审核", perm="submit_reply")
 def _reply_submit(request, p, _):
     services.reply_submit(actor=request.auth, proposal=p)
 
 
-@_step("reply/review", "审核答复", ReviewIn)
+@_step("reply/review", "审核答复", ReviewIn, perm="review_reply")
 def _reply_review(request, p, body):
     services.reply_review(actor=request.auth, proposal=p, approve=body.approve, note=body.note)
 
 
-@_step("rate", "评价答复", RateIn)
+@_step("rate", "评价答复", RateIn, perm="rate")
 def _rate(request, p, body):
     services.reply_rate(actor=request.auth, proposal=p, value=body.value, comment=body.comment)
 
 
-@_step("close", "办结", NoteIn)
+@_step("close", "办结", NoteIn, perm="close")
 def _close(request, p, body):
     services.proposal_close(actor=request.auth, proposal=p, note=body.note)
 
 
-@_step("outcome", "记录办理成效", OutcomeIn)
+@_step("outcome", "记录办理成效", OutcomeIn, perm="outcome")
 def _outcome(request, p, body):
     data = body.dict()
     by = data.pop("adopted_by_id")

@@ -1,18 +1,17 @@
 """Proposal pages. Each view parses the request, fetches through the selectors (visibility), checks
 `permissions`, and calls one service. Workflow actions share one view and a table of actions."""
 
-from dataclasses import dataclass
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import permissions
+from core.actions import Action, ActionTable
 from core.errors import DomainError
 from core.exports import excel_response, pdf_response
 from core.pagination import paginate, query_without_page
@@ -196,127 +195,123 @@ def _annotate_visible(user, matches):
     return out
 
 
-@dataclass
-class Action:
-    perm: str  # permission action that shows the form
-    label: str
-    form: Any
-    run: Any  # (request, proposal, cleaned_data) -> None
-    states: tuple = ()  # statuses in which the form is offered
-    confirm: str = ""
-    danger: bool = False
-    multipart: bool = False
+def _pending_invite(user, proposal):
+    pid = getattr(getattr(user, "person", None), "pk", None) if user.is_person else None
+    return any(c.person_id == pid and c.status == "invited" for c in proposal.cosigners.all())
 
 
-def _unit(request):
-    return request.user.organisation
+def _has_active_assignment(request, proposal):
+    return any(a.ended_at is None for a in proposal.assignments.all())
 
 
 ACTIONS: dict[str, Action] = {
     "submit": Action(
-        "submit",
-        "提交提案",
-        forms.NoteForm,
-        lambda r, p, d: services.proposal_submit(actor=r.user, proposal=p),
-        EDITABLE_STATES,
+        label="提交提案",
+        perm="submit",
+        form=forms.NoteForm,
+        run=lambda r, p, d: services.proposal_submit(actor=r.user, proposal=p),
+        states=EDITABLE_STATES,
         confirm="提交后不能再修改，确定提交？",
     ),
     "invite": Action(
-        "edit",
-        "邀请联名",
-        forms.InviteForm,
-        lambda r, p, d: services.cosigners_invite(
+        label="邀请联名",
+        perm="edit",
+        form=forms.InviteForm,
+        form_kwargs=lambda r, p: {"proposal": p},
+        run=lambda r, p, d: services.cosigners_invite(
             actor=r.user, proposal=p, persons=d["persons"], deadline=d["deadline"]
         ),
-        EDITABLE_STATES,
+        states=EDITABLE_STATES,
     ),
     "attach": Action(
-        "edit",
-        "上传附件",
-        forms.AttachmentForm,
-        lambda r, p, d: services.attachment_add(actor=r.user, proposal=p, upload=d["file"]),
-        EDITABLE_STATES,
+        label="上传附件",
+        perm="edit",
+        form=forms.AttachmentForm,
+        run=lambda r, p, d: services.attachment_add(actor=r.user, proposal=p, upload=d["file"]),
+        states=EDITABLE_STATES,
         multipart=True,
     ),
     "cosponsor": Action(
-        "edit",
-        "添加联合提出单位（跨层级联名）",
-        forms.CosponsorForm,
-        lambda r, p, d: services.cosponsor_add(actor=r.user, proposal=p, organisation=d["organisation"]),
-        EDITABLE_STATES,
+        label="添加联合提出单位（跨层级联名）",
+        perm="edit",
+        form=forms.CosponsorForm,
+        run=lambda r, p, d: services.cosponsor_add(actor=r.user, proposal=p, organisation=d["organisation"]),
+        states=EDITABLE_STATES,
     ),
     "cosign": Action(
-        "cosign",
-        "回复联名邀请",
-        forms.CosignForm,
-        lambda r, p, d: services.cosigner_respond(actor=r.user, proposal=p, accept=d["accept"]),
-        (ProposalStatus.DRAFT, ProposalStatus.RETURNED, ProposalStatus.SUBMITTED),
+        label="回复联名邀请",
+        perm="cosign",
+        form=forms.CosignForm,
+        offered=lambda r, p: _pending_invite(r.user, p),
+        run=lambda r, p, d: services.cosigner_respond(actor=r.user, proposal=p, accept=d["accept"]),
+        states=(ProposalStatus.DRAFT, ProposalStatus.RETURNED, ProposalStatus.SUBMITTED),
     ),
     "withdraw": Action(
-        "withdraw",
-        "撤回提案",
-        forms.NoteForm,
-        lambda r, p, d: services.proposal_withdraw(actor=r.user, proposal=p, note=d["note"]),
-        (ProposalStatus.DRAFT, ProposalStatus.RETURNED, ProposalStatus.SUBMITTED),
+        label="撤回提案",
+        perm="withdraw",
+        form=forms.NoteForm,
+        run=lambda r, p, d: services.proposal_withdraw(actor=r.user, proposal=p, note=d["note"]),
+        states=(ProposalStatus.DRAFT, ProposalStatus.RETURNED, ProposalStatus.SUBMITTED),
         confirm="撤回后不能恢复，确定撤回？",
         danger=True,
     ),
     "file": Action(
-        "review",
-        "立案",
-        forms.FileForm,
-        lambda r, p, d: services.proposal_file(
+        label="立案",
+        perm="review",
+        form=forms.FileForm,
+        run=lambda r, p, d: services.proposal_file(
             actor=r.user, proposal=p, note=d["note"], session=d["session"]
         ),
-        (ProposalStatus.SUBMITTED,),
+        states=(ProposalStatus.SUBMITTED,),
     ),
     "merge": Action(
-        "review",
-        "并案",
-        forms.MergeForm,
-        lambda r, p, d: services.proposal_merge(actor=r.user, proposal=p, into=d["into"], note=d["note"]),
-        (ProposalStatus.SUBMITTED,),
+        label="并案",
+        perm="review",
+        form=forms.MergeForm,
+        form_kwargs=lambda r, p: {"user": r.user, "proposal": p},
+        run=lambda r, p, d: services.proposal_merge(actor=r.user, proposal=p, into=d["into"], note=d["note"]),
+        states=(ProposalStatus.SUBMITTED,),
         confirm="确定并案？",
     ),
     "convert": Action(
-        "review",
-        "转为意见建议",
-        forms.RequiredNoteForm,
-        lambda r, p, d: services.proposal_convert(actor=r.user, proposal=p, note=d["note"]),
-        (ProposalStatus.SUBMITTED,),
+        label="转为意见建议",
+        perm="review",
+        form=forms.RequiredNoteForm,
+        run=lambda r, p, d: services.proposal_convert(actor=r.user, proposal=p, note=d["note"]),
+        states=(ProposalStatus.SUBMITTED,),
     ),
     "return": Action(
-        "review",
-        "退回修改",
-        forms.RequiredNoteForm,
-        lambda r, p, d: services.proposal_return(actor=r.user, proposal=p, note=d["note"]),
-        (ProposalStatus.SUBMITTED,),
+        label="退回修改",
+        perm="review",
+        form=forms.RequiredNoteForm,
+        run=lambda r, p, d: services.proposal_return(actor=r.user, proposal=p, note=d["note"]),
+        states=(ProposalStatus.SUBMITTED,),
     ),
     "not_file": Action(
-        "review",
-        "不予立案",
-        forms.NotFileForm,
-        lambda r, p, d: services.proposal_not_file(
+        label="不予立案",
+        perm="review",
+        form=forms.NotFileForm,
+        run=lambda r, p, d: services.proposal_not_file(
             actor=r.user, proposal=p, reason=d["reason"], note=d["note"]
         ),
-        (ProposalStatus.SUBMITTED,),
+        states=(ProposalStatus.SUBMITTED,),
         confirm="确定不予立案？",
         danger=True,
     ),
     "key": Action(
-        "designate_key",
-        "确定为重点提案",
-        forms.KeyForm,
-        lambda r, p, d: services.proposal_designate_key(
+        label="确定为重点提案",
+        perm="designate_key",
+        form=forms.KeyForm,
+        run=lambda r, p, d: services.proposal_designate_key(
             actor=r.user, proposal=p, supervisors=d["supervisors"], note=d["note"]
         ),
-        (ProposalStatus.FILED, ProposalStatus.HANDLING),
+        states=(ProposalStatus.FILED, ProposalStatus.HANDLING),
     ),
     "assign": Action(
-        "assign",
-        "交办",
-        forms.AssignForm,
-        lambda r, p, d: services.proposal_assign(
+        label="交办",
+        perm="assign",
+        form=forms.AssignForm,
+        run=lambda r, p, d: services.proposal_assign(
             actor=r.user,
             proposal=p,
             lead=d["lead"],
@@ -326,53 +321,56 @@ ACTIONS: dict[str, Action] = {
             input_due=d["input_due"],
             note=d["note"],
         ),
-        (ProposalStatus.FILED,),
+        states=(ProposalStatus.FILED,),
     ),
     "dispute": Action(
-        "dispute",
-        "对交办提出异议（7日内）",
-        forms.ReasonForm,
-        lambda r, p, d: services.assignment_dispute(actor=r.user, proposal=p, reason=d["reason"]),
-        (ProposalStatus.HANDLING,),
+        label="对交办提出异议（7日内）",
+        perm="dispute",
+        form=forms.ReasonForm,
+        run=lambda r, p, d: services.assignment_dispute(actor=r.user, proposal=p, reason=d["reason"]),
+        states=(ProposalStatus.HANDLING,),
     ),
     "reassign": Action(
-        "assign",
-        "处理异议 / 调整承办单位",
-        forms.ReassignForm,
-        lambda r, p, d: services.assignment_resolve(
+        label="处理异议 / 调整承办单位",
+        perm="assign",
+        form=forms.ReassignForm,
+        form_kwargs=lambda r, p: {"proposal": p},
+        offered=_has_active_assignment,
+        run=lambda r, p, d: services.assignment_resolve(
             actor=r.user, assignment=d["assignment"], new_unit=d["new_unit"], note=d["note"]
         ),
-        (ProposalStatus.HANDLING,),
+        states=(ProposalStatus.HANDLING,),
     ),
     "input": Action(
-        "countersign",
-        "提交会办意见",
-        forms.TextForm,
-        lambda r, p, d: services.assignment_submit_input(actor=r.user, proposal=p, text=d["text"]),
-        (ProposalStatus.HANDLING,),
+        label="提交会办意见",
+        perm="countersign",
+        form=forms.TextForm,
+        run=lambda r, p, d: services.assignment_submit_input(actor=r.user, proposal=p, text=d["text"]),
+        states=(ProposalStatus.HANDLING,),
     ),
     "extend": Action(
-        "extend",
-        "延期",
-        forms.ExtendForm,
-        lambda r, p, d: services.proposal_extend(
+        label="延期",
+        perm="extend",
+        form=forms.ExtendForm,
+        run=lambda r, p, d: services.proposal_extend(
             actor=r.user, proposal=p, new_due=d["new_due"], reason=d["reason"]
         ),
-        (ProposalStatus.HANDLING,),
+        states=(ProposalStatus.HANDLING,),
     ),
     "progress": Action(
-        "progress",
-        "填报办理进展",
-        forms.TextForm,
-        lambda r, p, d: services.progress_add(actor=r.user, proposal=p, text=d["text"]),
-        (ProposalStatus.HANDLING, ProposalStatus.REPLY_REVIEW),
+        label="填报办理进展",
+        perm="progress",
+        form=forms.TextForm,
+        run=lambda r, p, d: services.progress_add(actor=r.user, proposal=p, text=d["text"]),
+        states=(ProposalStatus.HANDLING, ProposalStatus.REPLY_REVIEW),
     ),
     "followup": Action(
-        "follow_up",
-        "记录跟踪（调研、座谈、视察）",
-        forms.FollowUpForm,
-        lambda r, p, d: services.followup_add(actor=r.user, proposal=p, **d),
-        (
+        label="记录跟踪（调研、座谈、视察）",
+        perm="follow_up",
+        form=forms.FollowUpForm,
+        form_kwargs=lambda r, p: {"user": r.user},
+        run=lambda r, p, d: services.followup_add(actor=r.user, proposal=p, **d),
+        states=(
             ProposalStatus.FILED,
             ProposalStatus.HANDLING,
             ProposalStatus.REPLY_REVIEW,
@@ -381,97 +379,94 @@ ACTIONS: dict[str, Action] = {
         ),
     ),
     "supervise": Action(
-        "supervise",
-        "记录督办情况",
-        forms.DatedNoteForm,
-        lambda r, p, d: services.supervision_add(actor=r.user, proposal=p, date=d["date"], note=d["note"]),
-        (ProposalStatus.FILED, ProposalStatus.HANDLING, ProposalStatus.REPLY_REVIEW, ProposalStatus.REPLIED),
+        label="记录督办情况",
+        perm="supervise",
+        form=forms.DatedNoteForm,
+        offered=lambda r, p: p.is_key,
+        run=lambda r, p, d: services.supervision_add(
+            actor=r.user, proposal=p, date=d["date"], note=d["note"]
+        ),
+        states=(
+            ProposalStatus.FILED,
+            ProposalStatus.HANDLING,
+            ProposalStatus.REPLY_REVIEW,
+            ProposalStatus.REPLIED,
+        ),
     ),
     "reply": Action(
-        "draft_reply",
-        "起草答复",
-        forms.ReplyForm,
-        lambda r, p, d: services.reply_save(actor=r.user, proposal=p, **d),
-        (ProposalStatus.HANDLING,),
+        label="起草答复",
+        perm="draft_reply",
+        form=forms.ReplyForm,
+        run=lambda r, p, d: services.reply_save(actor=r.user, proposal=p, **d),
+        states=(ProposalStatus.HANDLING,),
     ),
     "countersign": Action(
-        "countersign",
-        "会签答复",
-        forms.NoteForm,
-        lambda r, p, d: services.reply_countersign(actor=r.user, proposal=p, note=d["note"]),
-        (ProposalStatus.HANDLING,),
+        label="会签答复",
+        perm="countersign",
+        form=forms.NoteForm,
+        run=lambda r, p, d: services.reply_countersign(actor=r.user, proposal=p, note=d["note"]),
+        states=(ProposalStatus.HANDLING,),
     ),
     "submit_reply": Action(
-        "submit_reply",
-        "提交答复待审核",
-        forms.NoteForm,
-        lambda r, p, d: services.reply_submit(actor=r.user, proposal=p),
-        (ProposalStatus.HANDLING,),
+        label="提交答复待审核",
+        perm="submit_reply",
+        form=forms.NoteForm,
+        run=lambda r, p, d: services.reply_submit(actor=r.user, proposal=p),
+        states=(ProposalStatus.HANDLING,),
         confirm="提交后不能再修改答复，确定提交？",
     ),
     "review_reply": Action(
-        "review_reply",
-        "审核答复",
-        forms.ReviewReplyForm,
-        lambda r, p, d: services.reply_review(actor=r.user, proposal=p, approve=d["approve"], note=d["note"]),
-        (ProposalStatus.REPLY_REVIEW,),
+        label="审核答复",
+        perm="review_reply",
+        form=forms.ReviewReplyForm,
+        run=lambda r, p, d: services.reply_review(
+            actor=r.user, proposal=p, approve=d["approve"], note=d["note"]
+        ),
+        states=(ProposalStatus.REPLY_REVIEW,),
     ),
     "rate": Action(
-        "rate",
-        "评价答复",
-        forms.RateForm,
-        lambda r, p, d: services.reply_rate(actor=r.user, proposal=p, value=d["value"], comment=d["comment"]),
-        (ProposalStatus.REPLIED,),
+        label="评价答复",
+        perm="rate",
+        form=forms.RateForm,
+        run=lambda r, p, d: services.reply_rate(
+            actor=r.user, proposal=p, value=d["value"], comment=d["comment"]
+        ),
+        states=(ProposalStatus.REPLIED,),
     ),
     "close": Action(
-        "close",
-        "办结",
-        forms.NoteForm,
-        lambda r, p, d: services.proposal_close(actor=r.user, proposal=p, note=d["note"]),
-        (ProposalStatus.REPLIED,),
+        label="办结",
+        perm="close",
+        form=forms.NoteForm,
+        run=lambda r, p, d: services.proposal_close(actor=r.user, proposal=p, note=d["note"]),
+        states=(ProposalStatus.REPLIED,),
         confirm="确定办结？",
     ),
     "outcome": Action(
-        "outcome",
-        "记录办理成效",
-        forms.OutcomeForm,
-        lambda r, p, d: services.outcome_record(actor=r.user, proposal=p, **d),
-        (ProposalStatus.HANDLING, ProposalStatus.REPLIED, ProposalStatus.CLOSED),
+        label="记录办理成效",
+        perm="outcome",
+        form=forms.OutcomeForm,
+        run=lambda r, p, d: services.outcome_record(actor=r.user, proposal=p, **d),
+        states=(ProposalStatus.HANDLING, ProposalStatus.REPLIED, ProposalStatus.CLOSED),
     ),
 }
 
 
-def _make_form(name, action, request, proposal, data=None, files=None):
-    kwargs = {}
-    if action.form is forms.MergeForm:
-        kwargs = {"user": request.user, "proposal": proposal}
-    elif action.form is forms.FollowUpForm:
-        kwargs = {"user": request.user}
-    elif action.form in (forms.InviteForm, forms.ReassignForm):
-        kwargs = {"proposal": proposal}
-    form = action.form(data, files, prefix=name, **kwargs)
-    return form
+def _render_failed(request, proposal, name, form, message):
+    """A refused action: the detail page again, the failed form with its errors in place, status 400."""
+    messages.error(request, f"“{ACTIONS[name].label}”未完成：{message}")
+    proposal = selectors.proposal_detail(user=request.user, pk=proposal.pk)
+    return _render_detail(request, proposal, failed=(name, form) if form is not None else None)
 
 
-def _available_actions(request, proposal):
-    out = []
-    for name, action in ACTIONS.items():
-        if action.states and proposal.status not in action.states:
-            continue
-        if name == "cosign" and not _pending_invite(request.user, proposal):
-            continue
-        if name == "supervise" and not proposal.is_key:
-            continue
-        if name == "reassign" and not any(a.ended_at is None for a in proposal.assignments.all()):
-            continue
-        if permissions.can(request.user, action.perm, proposal):
-            out.append((name, action, _make_form(name, action, request, proposal)))
-    return out
-
-
-def _pending_invite(user, proposal):
-    pid = getattr(getattr(user, "person", None), "pk", None) if user.is_person else None
-    return any(c.person_id == pid and c.status == "invited" for c in proposal.cosigners.all())
+TABLE = ActionTable(
+    ACTIONS,
+    get=lambda request, pk: selectors.proposal_detail(user=request.user, pk=pk),
+    back=lambda request, proposal: reverse("proposals:detail", args=[proposal.pk]),
+    failed=_render_failed,
+    state_labels=dict(ProposalStatus.choices),
+    prefix_forms=True,
+)
+proposal_act = TABLE.view()
 
 
 @login_required
@@ -481,7 +476,7 @@ def proposal_detail(request, pk: int):
 
 
 def _render_detail(request, proposal, failed=None):
-    actions = _available_actions(request, proposal)
+    actions = TABLE.available(request, proposal)
     if failed is not None:
         actions = [(n, a, failed[1] if n == failed[0] else f) for n, a, f in actions]
     matches = []
@@ -517,7 +512,7 @@ def _render_detail(request, proposal, failed=None):
             "today": timezone.localdate(),
             "ReplyStatus": ReplyStatus,
         },
-        status=400 if failed else 200,
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -525,32 +520,6 @@ def _unit_roles(user, proposal):
     if user.role != Role.UNIT:
         return []
     return [a for a in proposal.assignments.all() if a.unit_id == user.organisation_id and a.ended_at is None]
-
-
-@login_required
-@require_POST
-def proposal_act(request, pk: int, name: str):
-    action = ACTIONS.get(name)
-    if action is None:
-        raise Http404("未找到该操作。")
-    proposal = selectors.proposal_detail(user=request.user, pk=pk)
-    permissions.require(request.user, action.perm, proposal)
-    form = _make_form(name, action, request, proposal, request.POST, request.FILES)
-    reason = "请查看下方说明。"
-    if form.is_valid():
-        try:
-            action.run(request, proposal, form.cleaned_data)
-        except DomainError as exc:
-            if exc.status_code == 403:
-                raise
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            reason = exc.message
-        else:
-            messages.success(request, f"已完成：{action.label}。")
-            return redirect("proposals:detail", pk=proposal.pk)
-    messages.error(request, f"“{action.label}”未完成：{reason}")
-    proposal = selectors.proposal_detail(user=request.user, pk=pk)
-    return _render_detail(request, proposal, failed=(name, form))
 
 
 @login_required

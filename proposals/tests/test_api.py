@@ -85,3 +85,27 @@ def test_unknown_fields_are_refused(client, users, orgs):
     login_client(client, users["member"])
     r = _post(client, URL, {"title": "案由", "body": "正文", "status": "closed"})
     assert r.status_code == 422
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"lead_id": "not-a-number"}, {"lead_id": 999999}, {"unknown": 1}, "not json"],
+    ids=["empty", "wrong-type", "missing-unit", "unknown-field", "malformed"],
+)
+def test_a_handling_unit_reassigning_through_the_api_gets_403_before_its_body_is_read(
+    client, users, orgs, session, body
+):
+    """Permission first in the API too (core.api.permission_first): 403, never 400 or 422."""
+    p = f.handling(users, orgs)
+    login_client(client, users["unit"])
+    data = body if isinstance(body, str) else json.dumps(body)
+    r = client.post(f"{URL}/{p.pk}/assign", data, content_type="application/json")
+    assert r.status_code == 403, r.content
+    assert "承办单位不能自行转办" in r.json()["detail"]
+
+
+def test_an_invisible_proposal_is_404_through_the_api_whatever_the_body(client, users, orgs, session):
+    p = f.handling(users, orgs)
+    login_client(client, users["other_staff"])
+    r = client.post(f"{URL}/{p.pk}/assign", "not json", content_type="application/json")
+    assert r.status_code == 404

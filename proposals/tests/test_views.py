@@ -185,3 +185,25 @@ def test_person_section_lists_proposals_and_outcome(rf, users, orgs, session):
     request.user = users["staff"]
     sections = person_section(request, users["member"].person)
     assert sections and "已完成" in sections[0]["html"]
+
+
+def test_a_handling_unit_reassigning_gets_403_whatever_it_posts(client, users, orgs, session):
+    """Permission first (core.actions): the unit may not pass a proposal on, so neither a malformed form
+    nor a proposal in another state earns it anything but 403 with the reason."""
+    p = f.handling(users, orgs)
+    login_client(client, users["unit"])
+    url = reverse("proposals:act", args=[p.pk, "reassign"])
+    r = client.post(url, {"reassign-assignment": "not-a-number", "reassign-new_unit": "x"})
+    assert r.status_code == 403
+    assert "承办单位不能自行转办" in r.content.decode()
+    r = client.post(reverse("proposals:act", args=[p.pk, "file"]), {})  # wrong state as well
+    assert r.status_code == 403
+
+
+def test_an_action_in_the_wrong_state_is_refused_in_chinese_before_its_form(client, users, orgs, session):
+    p = f.handling(users, orgs)
+    login_client(client, users["staff"])
+    r = client.post(reverse("proposals:act", args=[p.pk, "file"]), {"file-session": "garbage"})
+    assert r.status_code == 400
+    assert "当前状态为“办理中”，不能执行“立案”" in r.content.decode()
+    assert Proposal.objects.get(pk=p.pk).status == ProposalStatus.HANDLING
