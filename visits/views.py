@@ -8,10 +8,10 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core import permissions
+from core.actions import Action, ActionTable
 from core.errors import DomainError
 from core.exports import excel_response
 from core.pagination import paginate, query_without_page
@@ -233,59 +233,6 @@ def visit_detail(request, pk: int):
 
 
 @login_required
-@require_POST
-def visit_record(request, pk: int):
-    user = request.user
-    visit = permissions.get_visible_or_404(Visit, user, pk=pk)
-    permissions.require(user, "record", visit)
-    form = RecordForm(request.POST, show_confidential=permissions.can(user, "view_confidential", visit))
-    if form.is_valid():
-        _act(
-            request,
-            lambda: services.visit_record(actor=user, visit=visit, **form.cleaned_data),
-            "已记录为已走访。",
-        )
-    else:
-        messages.error(request, "请填写实际走访日期。")
-    return redirect("visits:detail", pk=visit.pk)
-
-
-@login_required
-@require_POST
-def visit_cancel(request, pk: int):
-    user = request.user
-    visit = permissions.get_visible_or_404(Visit, user, pk=pk)
-    permissions.require(user, "cancel", visit)
-    _act(
-        request,
-        lambda: services.visit_cancel(actor=user, visit=visit, reason=request.POST.get("note", "")),
-        "走访已取消。",
-    )
-    return redirect("visits:detail", pk=visit.pk)
-
-
-@login_required
-@require_POST
-def visit_photo_add(request, pk: int):
-    user = request.user
-    visit = permissions.get_visible_or_404(Visit, user, pk=pk)
-    permissions.require(user, "edit", visit)
-    form = PhotoForm(request.POST, request.FILES)
-    if form.is_valid():
-        data = form.cleaned_data
-        _act(
-            request,
-            lambda: services.visit_photo_add(
-                actor=user, visit=visit, upload=data["file"], caption=data["caption"]
-            ),
-            "照片已上传。",
-        )
-    else:
-        messages.error(request, "请选择要上传的照片。")
-    return redirect("visits:detail", pk=visit.pk)
-
-
-@login_required
 def visit_photo(request, pk: int):
     """Serve a photo only to someone who may view its visit."""
     photo = VisitPhoto.objects.filter(pk=pk).first()
@@ -294,6 +241,50 @@ def visit_photo(request, pk: int):
     visit = permissions.get_visible_or_404(Visit, request.user, pk=photo.visit_id)
     permissions.require(request.user, "view", visit)
     return FileResponse(photo.file.open("rb"), filename=photo.file.name.rsplit("/", 1)[-1])
+
+
+def _visit_detail_url(request, visit) -> str:
+    return reverse("visits:detail", args=[visit.pk])
+
+
+VISIT_ACTIONS = ActionTable(
+    {
+        "record": Action(
+            label="记录走访",
+            perm="record",
+            states=(VisitStatus.PLANNED,),
+            form=RecordForm,
+            form_kwargs=lambda r, v: {"show_confidential": permissions.can(r.user, "view_confidential", v)},
+            invalid="请填写实际走访日期。",
+            run=lambda r, v, d: services.visit_record(actor=r.user, visit=v, **d),
+            success="已记录为已走访。",
+        ),
+        "cancel": Action(
+            label="取消走访",
+            perm="cancel",
+            states=(VisitStatus.PLANNED,),
+            run=lambda r, v, d: services.visit_cancel(actor=r.user, visit=v, reason=r.POST.get("note", "")),
+            success="走访已取消。",
+        ),
+        "photo_add": Action(
+            label="上传照片",
+            perm="edit",
+            form=PhotoForm,
+            multipart=True,
+            invalid="请选择要上传的照片。",
+            run=lambda r, v, d: services.visit_photo_add(
+                actor=r.user, visit=v, upload=d["file"], caption=d["caption"]
+            ),
+            success="照片已上传。",
+        ),
+    },
+    get=lambda request, pk: permissions.get_visible_or_404(Visit, request.user, pk=pk),
+    back=_visit_detail_url,
+    state_labels=dict(VisitStatus.choices),
+)
+visit_record = VISIT_ACTIONS.view("record")
+visit_cancel = VISIT_ACTIONS.view("cancel")
+visit_photo_add = VISIT_ACTIONS.view("photo_add")
 
 
 # ---- requests ----
@@ -503,80 +494,67 @@ def _request_timeline(req: Request) -> list[dict]:
     return sorted(rows, key=lambda r: (r["date"], r["order"]))
 
 
-@login_required
-@require_POST
-def request_transition(request, pk: int):
-    user = request.user
-    req = permissions.get_visible_or_404(Request, user, pk=pk)
+def _request_url(request, req) -> str:
+    return reverse("visits:request_detail", args=[req.pk])
+
+
+def _transition_done(request, req, result) -> str:
     target = request.POST.get("target", "")
-    _act(
-        request,
-        lambda: services.request_transition(
-            actor=user, request=req, target=target, note=request.POST.get("note", "")
+    return f"诉求状态已更新为“{REQUEST_WORKFLOW.labels.get(target, target)}”，已通知委员。"
+
+
+REQUEST_ACTIONS = ActionTable(
+    {
+        "transition": Action(
+            label="更新诉求状态",
+            perm="",
+            # The permission depends on the target: the workflow checks it first, then the state.
+            guard=lambda r, req: REQUEST_WORKFLOW.check(req, r.POST.get("target", ""), r.user),
+            run=lambda r, req, d: services.request_transition(
+                actor=r.user, request=req, target=r.POST.get("target", ""), note=r.POST.get("note", "")
+            ),
+            success=_transition_done,
         ),
-        f"诉求状态已更新为“{REQUEST_WORKFLOW.labels.get(target, target)}”，已通知委员。",
-    )
-    return redirect("visits:request_detail", pk=req.pk)
-
-
-@login_required
-@require_POST
-def request_step(request, pk: int):
-    user = request.user
-    req = permissions.get_visible_or_404(Request.objects.select_related("person"), user, pk=pk)
-    permissions.require(user, "add_step", req)
-    form = StepForm(request.POST)
-    if form.is_valid():
-        _act(
-            request,
-            lambda: services.request_step_add(actor=user, request=req, **form.cleaned_data),
-            "办理情况已记录。",
-        )
-    else:
-        messages.error(request, "请填写日期和办理情况。")
-    return redirect("visits:request_detail", pk=req.pk)
-
-
-@login_required
-@require_POST
-def request_to_opinion(request, pk: int):
-    user = request.user
-    req = permissions.get_visible_or_404(Request, user, pk=pk)
-    permissions.require(user, "to_opinion", req)
-    _act(
-        request,
-        lambda: services.request_to_opinion(actor=user, request=req),
-        "已转为社情民意信息草稿（以委员名义），可在社情民意信息中继续编辑。",
-    )
-    return redirect("visits:request_detail", pk=req.pk)
-
-
-@login_required
-@require_POST
-def request_to_proposal(request, pk: int):
-    user = request.user
-    req = permissions.get_visible_or_404(Request, user, pk=pk)
-    permissions.require(user, "to_proposal", req)
-    _act(
-        request,
-        lambda: services.request_to_proposal(actor=user, request=req),
-        "已转为提案草稿（以委员名义），可在提案中继续修改。",
-    )
-    return redirect("visits:request_detail", pk=req.pk)
-
-
-@login_required
-@require_POST
-def request_thank(request, pk: int):
-    user = request.user
-    req = permissions.get_visible_or_404(Request.objects.select_related("person"), user, pk=pk)
-    permissions.require(user, "thank", req)
-    _act(
-        request,
-        lambda: services.request_thank(actor=user, request=req, note=request.POST.get("note", "")),
-        "感谢您的反馈。",
-    )
-    return redirect("visits:request_detail", pk=req.pk)
+        "step": Action(
+            label="记录办理情况",
+            perm="add_step",
+            form=StepForm,
+            invalid="请填写日期和办理情况。",
+            run=lambda r, req, d: services.request_step_add(actor=r.user, request=req, **d),
+            success="办理情况已记录。",
+        ),
+        "to_opinion": Action(
+            label="转为社情民意信息",
+            perm="to_opinion",
+            run=lambda r, req, d: services.request_to_opinion(actor=r.user, request=req),
+            success="已转为社情民意信息草稿（以委员名义），可在社情民意信息中继续编辑。",
+        ),
+        "to_proposal": Action(
+            label="转为提案草稿",
+            perm="to_proposal",
+            run=lambda r, req, d: services.request_to_proposal(actor=r.user, request=req),
+            success="已转为提案草稿（以委员名义），可在提案中继续修改。",
+        ),
+        "thank": Action(
+            label="反馈",
+            perm="thank",
+            run=lambda r, req, d: services.request_thank(
+                actor=r.user, request=req, note=r.POST.get("note", "")
+            ),
+            success="感谢您的反馈。",
+        ),
+    },
+    get=lambda request, pk: permissions.get_visible_or_404(
+        Request.objects.select_related("person"), request.user, pk=pk
+    ),
+    back=_request_url,
+    state_labels=dict(RequestStatus.choices),
+)
+request_transition = REQUEST_ACTIONS.view("transition")
+request_step = REQUEST_ACTIONS.view("step")
+request_to_opinion = REQUEST_ACTIONS.view("to_opinion")
+request_to_proposal = REQUEST_ACTIONS.view("to_proposal")
+request_thank = REQUEST_ACTIONS.view("thank")
 
 
 # ---- coverage, rule and plan ----
@@ -681,52 +659,78 @@ def _plan_url():
     return reverse("visits:plan")
 
 
-@login_required
-@require_POST
-def plan_divide(request, pk: int):
-    user = request.user
-    the_plan = permissions.get_visible_or_404(VisitPlan, user, pk=pk)
-    permissions.require(user, "edit", the_plan)
+def _plan_year_url(request, the_plan) -> str:
+    return f"{_plan_url()}?year={the_plan.year}"
+
+
+def _chosen_visitors(request):
     ids = [int(x) for x in request.POST.getlist("visitors") if x.isdigit()]
-    chosen = list(selectors.visitors_choices(user).filter(pk__in=ids))
-    _act(
-        request,
-        lambda: services.visit_plan_divide(actor=user, plan=the_plan, visitors=chosen),
-        f"已把未分工的委员/顾问分给 {len(chosen)} 位走访人。",
-    )
-    return redirect(f"{_plan_url()}?year={the_plan.year}")
+    return list(selectors.visitors_choices(request.user).filter(pk__in=ids))
 
 
-@login_required
-@require_POST
-def assignment_set(request, pk: int):
-    user = request.user
-    row = VisitAssignment.objects.select_related("plan").filter(pk=pk).first()
+PLAN_ACTIONS = ActionTable(
+    {
+        "divide": Action(
+            label="平均分工",
+            perm="edit",
+            run=lambda r, plan, d: services.visit_plan_divide(
+                actor=r.user, plan=plan, visitors=_chosen_visitors(r)
+            ),
+            success=lambda r, plan, n: f"已把未分工的委员/顾问分给 {len(_chosen_visitors(r))} 位走访人。",
+        ),
+    },
+    get=lambda request, pk: permissions.get_visible_or_404(VisitPlan, request.user, pk=pk),
+    back=_plan_year_url,
+)
+plan_divide = PLAN_ACTIONS.view("divide")
+
+
+def _assignment_row(request, pk):
+    """A plan row, reachable only through a plan the user may see (missing and forbidden: 404)."""
+    row = VisitAssignment.objects.select_related("plan", "person").filter(pk=pk).first()
     if row is None:
         raise Http404("未找到该记录，或您无权查看。")
-    the_plan = permissions.get_visible_or_404(VisitPlan, user, pk=row.plan_id)
-    permissions.require(user, "edit", the_plan)
+    row.plan = permissions.get_visible_or_404(VisitPlan, request.user, pk=row.plan_id)
+    return row
+
+
+def _assignment_visitor(request):
     visitor_id = request.POST.get("visitor", "")
     if visitor_id == "me":
-        visitor = user
-    elif visitor_id.isdigit():
-        visitor = selectors.visitors_choices(user).filter(pk=int(visitor_id)).first()
+        return request.user
+    if visitor_id.isdigit():
+        visitor = selectors.visitors_choices(request.user).filter(pk=int(visitor_id)).first()
         if visitor is None:
             raise Http404("未找到该记录，或您无权查看。")
-    else:
-        visitor = None
+        return visitor
+    return None
+
+
+def _assignment_set(request, row, data):
     month = request.POST.get("target_month", "")
-    _act(
-        request,
-        lambda: services.visit_assignment_set(
-            actor=user, assignment=row, visitor=visitor, target_month=int(month) if month.isdigit() else None
-        ),
-        f"{row.person.name}：走访分工已更新。",
+    return services.visit_assignment_set(
+        actor=request.user,
+        assignment=row,
+        visitor=_assignment_visitor(request),
+        target_month=int(month) if month.isdigit() else None,
     )
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = f"{_plan_url()}?year={the_plan.year}"
-    return redirect(back)
+
+
+ASSIGNMENT_ACTIONS = ActionTable(
+    {
+        "set": Action(
+            label="走访分工",
+            perm="edit",
+            guard=lambda r, row: permissions.require(r.user, "edit", row.plan),
+            run=_assignment_set,
+            success=lambda r, row, result: f"{row.person.name}：走访分工已更新。",
+        ),
+    },
+    get=_assignment_row,
+    back=lambda request, row: _plan_year_url(request, row.plan),
+    follow_next=True,
+)
+assignment_set = ASSIGNMENT_ACTIONS.view("set")
 
 
 # ---- liaison network ----

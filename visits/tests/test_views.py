@@ -346,3 +346,23 @@ def test_organisation_page_query_count_does_not_grow(client, users, orgs, django
         add(i)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_a_member_moving_their_own_request_is_refused_before_its_state_is_told(client, users, member_person):
+    """Permission first (core.workflow.check): closing a request is the office's, so a member hears 403 —
+    not "it is already solved" — whatever state the request is in."""
+    req = make_request(users["staff"], member_person)
+    services.request_transition(actor=users["staff"], request=req, target="solved", note="已安排")
+    _login(client, users["member"])
+    r = client.post(reverse("visits:request_transition", args=[req.pk]), {"target": "solved", "note": "x"})
+    assert r.status_code == 403
+    r = client.post(reverse("visits:request_transition", args=[req.pk]), {"target": "in_progress"})
+    assert r.status_code == 403
+    assert Request.objects.get(pk=req.pk).status == "solved"
+
+
+def test_recording_a_visit_twice_is_refused_in_chinese(client, users, member_person):
+    visit = make_visit(users["leader"], [member_person])
+    _login(client, users["leader"])
+    r = client.post(reverse("visits:record", args=[visit.pk]), {"date": "garbage"}, follow=True)
+    assert "当前状态为“已走访”，不能执行“记录走访”" in r.content.decode()
