@@ -371,10 +371,10 @@ def invitation_respond(*, actor, invitation: Invitation, answer: str, reason: st
     declines or asks for leave frees a place, which goes to the first on the waiting list in the same
     transaction. Members may not confirm or decline after the sign-up deadline (leave: until the start).
     """
+    invitation = _load(invitation)
+    permissions.require(actor, "respond", invitation)  # permission first, then the input
     if answer not in ANSWERS:
         raise DomainError("回复选项不正确。", field="answer")
-    invitation = _load(invitation)
-    permissions.require(actor, "respond", invitation)
     # Lock the activity so two last-place confirmations cannot both win.
     activity = Activity.objects.select_for_update().get(pk=invitation.activity_id)
     invitation.activity = activity
@@ -471,8 +471,8 @@ def invitation_check_in(
     """Check one invitee in. Checking in twice is harmless (the first time is kept). Staff recording
     after the event (`late_ok`, from the sign-in sheet) are not held to the check-in window."""
     invitation = _load(invitation)
+    permissions.require(actor, "check_in", invitation)  # permission first, then the window
     if invitation.status == S.CHECKED_IN:
-        permissions.require(actor, "check_in", invitation)
         return invitation
     now = timezone.now()
     if not (late_ok and not actor.is_person):

@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import permissions
+from core.actions import Action, ActionTable
 from core.errors import DomainError, PermissionRefused
 from core.exports import excel_response, pdf_response
+from core.http import safe_next
 from core.pagination import paginate, query_without_page
 from core.text import to_traditional
 from members.models import Person
@@ -204,48 +206,90 @@ def activity_edit(request, pk: int | None = None):
     return render(request, "activities/form.html", {"form": form, "activity": activity})
 
 
-@login_required
-@require_POST
-def cancel(request, pk: int):
-    activity = permissions.get_visible_or_404(Activity, request.user, pk=pk)
+def _detail_url(request, activity) -> str:
+    return reverse("activities:detail", args=[activity.pk])
+
+
+def _attendance_url(request, activity, result=None) -> str:
+    return reverse("activities:attendance", args=[activity.pk])
+
+
+def _stop_delete(request, activity, data):
     try:
-        services.activity_cancel(actor=request.user, activity=activity, reason=request.POST.get("reason", ""))
-    except DomainError as exc:
-        _flash_error(request, exc)
-    else:
-        messages.success(request, f"活动“{activity.title}”已取消，受邀人已收到通知。")
-    return redirect("activities:detail", pk=activity.pk)
+        stop = activity.stops.get(pk=request.resolver_match.kwargs["stop_pk"])
+    except TripStop.DoesNotExist:
+        raise Http404("未找到该记录，或您无权查看。")
+    services.trip_stop_delete(actor=request.user, stop=stop)
+    return stop
 
 
-@login_required
-@require_POST
-def stop_add(request, pk: int):
-    activity = permissions.get_visible_or_404(Activity, request.user, pk=pk)
-    permissions.require(request.user, "edit", activity)
-    form = StopForm(request.POST)
-    if form.is_valid():
-        try:
-            stop = services.trip_stop_add(actor=request.user, activity=activity, **form.cleaned_data)
-        except DomainError as exc:
-            _flash_error(request, exc)
-        else:
-            messages.success(request, f"已添加站点“{stop.city}”。")
-    else:
-        messages.error(request, "站点信息不完整：请填写城市和起止日期。")
-    return redirect("activities:detail", pk=activity.pk)
+def _bulk_check_in(request, activity, data):
+    if request.POST.get("mark_absent"):
+        n = services.invitations_mark_absent(actor=request.user, activity=activity)
+        return f"已将 {n} 位未签到者记为缺席。"
+    n = services.invitations_check_in_bulk(
+        actor=request.user, activity=activity, invitation_ids=request.POST.getlist("invitation")
+    )
+    return f"已按签到表补录 {n} 人签到。"
+
+
+ACTIVITY_ACTIONS = ActionTable(
+    {
+        "cancel": Action(
+            label="取消活动",
+            perm="edit",
+            run=lambda r, a, d: services.activity_cancel(
+                actor=r.user, activity=a, reason=r.POST.get("reason", "")
+            ),
+            success=lambda r, a, result: f"活动“{a.title}”已取消，受邀人已收到通知。",
+        ),
+        "stop_add": Action(
+            label="添加站点",
+            perm="edit",
+            form=StopForm,
+            invalid="站点信息不完整：请填写城市和起止日期。",
+            run=lambda r, a, d: services.trip_stop_add(actor=r.user, activity=a, **d),
+            success=lambda r, a, stop: f"已添加站点“{stop.city}”。",
+        ),
+        "stop_delete": Action(
+            label="删除站点",
+            perm="edit",
+            run=_stop_delete,
+            success=lambda r, a, stop: f"已删除站点“{stop.city}”。",
+        ),
+        "bulk_check_in": Action(
+            label="补录签到",
+            perm="check_in",
+            run=_bulk_check_in,
+            success=lambda r, a, message: message,
+            next_url=_attendance_url,
+        ),
+        "file_add": Action(
+            label="上传文件",
+            perm="report",
+            form=FileForm,
+            multipart=True,
+            invalid="请选择要上传的文件。",
+            run=lambda r, a, d: services.activity_file_add(
+                actor=r.user, activity=a, upload=d["file"], kind=d["kind"], caption=d["caption"]
+            ),
+            success="文件已上传。",
+            next_url=lambda r, a, result: reverse("activities:report", args=[a.pk]),
+        ),
+    },
+    get=lambda request, pk: permissions.get_visible_or_404(Activity, request.user, pk=pk),
+    back=_detail_url,
+)
+cancel = ACTIVITY_ACTIONS.view("cancel")
+stop_add = ACTIVITY_ACTIONS.view("stop_add")
+bulk_check_in = ACTIVITY_ACTIONS.view("bulk_check_in")
+file_add = ACTIVITY_ACTIONS.view("file_add")
 
 
 @login_required
 @require_POST
 def stop_delete(request, pk: int, stop_pk: int):
-    activity = permissions.get_visible_or_404(Activity, request.user, pk=pk)
-    try:
-        stop = activity.stops.get(pk=stop_pk)
-    except TripStop.DoesNotExist:
-        raise Http404("未找到该记录，或您无权查看。")
-    services.trip_stop_delete(actor=request.user, stop=stop)
-    messages.success(request, f"已删除站点“{stop.city}”。")
-    return redirect("activities:detail", pk=activity.pk)
+    return ACTIVITY_ACTIONS.dispatch(request, pk, "stop_delete")
 
 
 @login_required
@@ -397,76 +441,58 @@ def _get_invitation(request, pk: int) -> Invitation:
     )
 
 
-def _back(request, default: str) -> str:
-    from core.http import safe_next
-
-    return safe_next(request, default)
-
-
-@login_required
-@require_POST
-def respond(request, pk: int):
-    invitation = _get_invitation(request, pk)
-    answer = request.POST.get("answer", "")
-    try:
-        result = services.invitation_respond(
-            actor=request.user, invitation=invitation, answer=answer, reason=request.POST.get("reason", "")
-        )
-    except DomainError as exc:
-        _flash_error(request, exc)
-    else:
-        messages.success(request, f"已回复：{result.get_status_display()}。")
-    return redirect(_back(request, reverse("activities:detail", args=[invitation.activity_id])))
+def _staff_check_in(request, invitation, data):
+    if request.POST.get("undo"):
+        services.invitation_mark_absent(actor=request.user, invitation=invitation)
+        return f"已将{invitation.person.name}记为缺席。"
+    services.invitation_check_in(actor=request.user, invitation=invitation, late_ok=True)
+    return f"已为{invitation.person.name}签到。"
 
 
-@login_required
-@require_POST
-def decide_leave(request, pk: int):
-    invitation = _get_invitation(request, pk)
+def _decide_leave(request, invitation, data):
     approve = request.POST.get("decision") == "approve"
-    try:
-        services.invitation_decide_leave(
-            actor=request.user, invitation=invitation, approve=approve, note=request.POST.get("note", "")
-        )
-    except DomainError as exc:
-        _flash_error(request, exc)
-    else:
-        messages.success(request, f"{invitation.person.name}的请假{'已批准' if approve else '未批准'}。")
-    return redirect(_back(request, reverse("activities:attendance", args=[invitation.activity_id])))
+    services.invitation_decide_leave(
+        actor=request.user, invitation=invitation, approve=approve, note=request.POST.get("note", "")
+    )
+    return f"{invitation.person.name}的请假{'已批准' if approve else '未批准'}。"
 
 
-@login_required
-@require_POST
-def staff_check_in(request, pk: int):
-    invitation = _get_invitation(request, pk)
-    try:
-        if request.POST.get("undo"):
-            services.invitation_mark_absent(actor=request.user, invitation=invitation)
-            messages.success(request, f"已将{invitation.person.name}记为缺席。")
-        else:
-            services.invitation_check_in(actor=request.user, invitation=invitation, late_ok=True)
-            messages.success(request, f"已为{invitation.person.name}签到。")
-    except DomainError as exc:
-        _flash_error(request, exc)
-    return redirect(_back(request, reverse("activities:attendance", args=[invitation.activity_id])))
-
-
-@login_required
-@require_POST
-def bulk_check_in(request, pk: int):
-    activity = permissions.get_visible_or_404(Activity, request.user, pk=pk)
-    try:
-        if request.POST.get("mark_absent"):
-            n = services.invitations_mark_absent(actor=request.user, activity=activity)
-            messages.success(request, f"已将 {n} 位未签到者记为缺席。")
-        else:
-            n = services.invitations_check_in_bulk(
-                actor=request.user, activity=activity, invitation_ids=request.POST.getlist("invitation")
-            )
-            messages.success(request, f"已按签到表补录 {n} 人签到。")
-    except DomainError as exc:
-        _flash_error(request, exc)
-    return redirect("activities:attendance", pk=activity.pk)
+INVITATION_ACTIONS = ActionTable(
+    {
+        "respond": Action(
+            label="回复邀请",
+            perm="respond",
+            run=lambda r, inv, d: services.invitation_respond(
+                actor=r.user, invitation=inv, answer=r.POST.get("answer", ""), reason=r.POST.get("reason", "")
+            ),
+            success=lambda r, inv, result: f"已回复：{result.get_status_display()}。",
+        ),
+        "decide_leave": Action(
+            label="审批请假",
+            perm="manage",
+            run=_decide_leave,
+            success=lambda r, inv, message: message,
+            next_url=lambda r, inv, result: safe_next(r, _attendance_url(r, inv.activity)),
+        ),
+        "check_in": Action(
+            label="签到",
+            perm="check_in",
+            # Undoing a check-in is managing the list; checking in is the check-in right.
+            guard=lambda r, inv: permissions.require(
+                r.user, "manage" if r.POST.get("undo") else "check_in", inv
+            ),
+            run=_staff_check_in,
+            success=lambda r, inv, message: message,
+            next_url=lambda r, inv, result: safe_next(r, _attendance_url(r, inv.activity)),
+        ),
+    },
+    get=lambda request, pk: _get_invitation(request, pk),
+    back=lambda request, inv: reverse("activities:detail", args=[inv.activity_id]),
+    follow_next=True,
+)
+respond = INVITATION_ACTIONS.view("respond")
+decide_leave = INVITATION_ACTIONS.view("decide_leave")
+staff_check_in = INVITATION_ACTIONS.view("check_in")
 
 
 # ---------------------------------------------------------------- QR check-in
@@ -539,30 +565,6 @@ def report(request, pk: int):
         "activities/report.html",
         {"activity": activity, "form": form, "file_form": FileForm(), "files": activity.files.all()},
     )
-
-
-@login_required
-@require_POST
-def file_add(request, pk: int):
-    activity = permissions.get_visible_or_404(Activity, request.user, pk=pk)
-    permissions.require(request.user, "report", activity)
-    form = FileForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.activity_file_add(
-                actor=request.user,
-                activity=activity,
-                upload=form.cleaned_data["file"],
-                kind=form.cleaned_data["kind"],
-                caption=form.cleaned_data["caption"],
-            )
-        except DomainError as exc:
-            _flash_error(request, exc)
-        else:
-            messages.success(request, "文件已上传。")
-    else:
-        messages.error(request, "请选择要上传的文件。")
-    return redirect("activities:report", pk=activity.pk)
 
 
 @login_required

@@ -377,3 +377,12 @@ def test_member_cannot_cancel(client, member, invited):
     assert response.status_code == 403
     invited.refresh_from_db()
     assert not invited.is_cancelled
+
+
+def test_a_leader_answering_an_invitation_gets_403_before_the_answer_is_read(client, users, my_invitation):
+    """Permission first (core.actions): a leader may see the list but not answer for an invitee."""
+    client.force_login(users["leader"])
+    r = client.post(reverse("activities:respond", args=[my_invitation.pk]), {"answer": "nonsense"})
+    assert r.status_code == 403
+    my_invitation.refresh_from_db()
+    assert my_invitation.status == "invited"
