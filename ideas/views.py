@@ -3,9 +3,11 @@ import importlib.util
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core import permissions
+from core.actions import Action, ActionTable
 from core.crypto import mask
 from core.errors import DomainError
 from core.exports import excel_response
@@ -15,7 +17,7 @@ from core.sorting import apply_sort
 from core.workflow import log_for
 
 from . import services
-from .forms import DevelopForm, FollowupForm, TransitionForm
+from .forms import DevelopForm, TransitionForm
 from .models import Idea, IdeaStatus
 from .selectors import SORTS, idea_list
 from .workflows import idea_workflow
@@ -142,23 +144,37 @@ def idea_detail(request, pk: int, revealed: dict | None = None):
     )
 
 
-@login_required
-@require_POST
-def idea_transition_view(request, pk: int):
-    idea = _get(request, pk)
-    form = TransitionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "提交的数据有误，请检查后重试。")
-        return redirect("ideas:detail", pk=idea.pk)
-    try:
-        services.idea_transition(actor=request.user, idea=idea, **form.cleaned_data)
-    except DomainError as exc:
-        if exc.status_code == 403:
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"状态已更新为“{IdeaStatus(form.cleaned_data['target']).label}”。")
-    return redirect("ideas:detail", pk=idea.pk)
+def _transition_done(request, idea, result) -> str:
+    return f"状态已更新为“{IdeaStatus(result.status).label}”。"
+
+
+IDEA_ACTIONS = ActionTable(
+    {
+        "transition": Action(
+            label="更新状态",
+            perm="",
+            # The permission depends on the target: the workflow checks it first, then the state.
+            guard=lambda r, idea: idea_workflow.check(idea, r.POST.get("target", ""), r.user),
+            form=TransitionForm,
+            invalid="提交的数据有误，请检查后重试。",
+            run=lambda r, idea, d: services.idea_transition(actor=r.user, idea=idea, **d),
+            success=_transition_done,
+        ),
+        "followup": Action(
+            label="邀请参加调研",
+            perm="followup",
+            run=lambda r, idea, d: services.idea_invite_followup(
+                actor=r.user, idea=idea, note=r.POST.get("note", "")
+            ),
+            success="已记录调研邀请。",
+        ),
+    },
+    get=_get,
+    back=lambda request, idea: reverse("ideas:detail", args=[idea.pk]),
+    state_labels=dict(IdeaStatus.choices),
+)
+idea_transition_view = IDEA_ACTIONS.view("transition")
+idea_followup_view = IDEA_ACTIONS.view("followup")
 
 
 @login_required
@@ -182,22 +198,6 @@ def idea_develop_view(request, pk: int):
     else:
         form = DevelopForm(initial={"title": f"关于{idea.title}的提案", "body": idea.body})
     return render(request, "ideas/develop.html", {"form": form, "idea": idea})
-
-
-@login_required
-@require_POST
-def idea_followup_view(request, pk: int):
-    idea = _get(request, pk)
-    form = FollowupForm(request.POST)
-    try:
-        services.idea_invite_followup(actor=request.user, idea=idea, note=form.data.get("note", ""))
-    except DomainError as exc:
-        if exc.status_code == 403:
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已记录调研邀请。")
-    return redirect("ideas:detail", pk=idea.pk)
 
 
 @login_required

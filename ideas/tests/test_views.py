@@ -182,3 +182,14 @@ def test_member_develops_a_claimed_idea_from_the_page(client, users, orgs):
     assert idea.status == S.PROPOSAL
     html = client.get(reverse("ideas:detail", args=[idea.pk])).content.decode()
     assert reverse("proposals:detail", args=[idea.proposal_id]) in html
+
+
+def test_a_member_declining_an_idea_gets_403_before_the_form_is_read(client, users, idea):
+    """Permission first (core.workflow.check): screening is the staff's, so a malformed post earns 403."""
+    Idea.objects.filter(pk=idea.pk).update(status=S.OPEN)
+    client.force_login(users["member"])
+    r = client.post(
+        reverse("ideas:transition", args=[idea.pk]), {"target": "declined", "forwarded_to": "abc"}
+    )
+    assert r.status_code == 403
+    assert Idea.objects.get(pk=idea.pk).status == S.OPEN
