@@ -2,9 +2,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models.functions import Length
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
 
 from core import permissions
+from core.actions import Action, ActionTable
 from core.errors import DomainError
 from core.exports import excel_response
 from core.pagination import paginate, query_without_page
@@ -182,20 +183,21 @@ def report_edit(request, pk: int | None = None):
     )
 
 
-@login_required
-@require_POST
-def report_transition_view(request, pk: int):
-    report = _get(request, pk)
-    form = TransitionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "提交的数据有误，请检查后重试。")
-        return redirect("opinions:detail", pk=report.pk)
-    try:
-        services.report_transition(actor=request.user, report=report, **form.cleaned_data)
-    except DomainError as exc:
-        if exc.status_code == 403:
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"状态已更新为“{ReportStatus(form.cleaned_data['target']).label}”。")
-    return redirect("opinions:detail", pk=report.pk)
+REPORT_ACTIONS = ActionTable(
+    {
+        "transition": Action(
+            label="更新状态",
+            perm="",
+            # The permission depends on the target: the workflow checks it first, then the state.
+            guard=lambda r, report: report_workflow.check(report, r.POST.get("target", ""), r.user),
+            form=TransitionForm,
+            invalid="提交的数据有误，请检查后重试。",
+            run=lambda r, report, d: services.report_transition(actor=r.user, report=report, **d),
+            success=lambda r, report, result: f"状态已更新为“{ReportStatus(result.status).label}”。",
+        ),
+    },
+    get=_get,
+    back=lambda request, report: reverse("opinions:detail", args=[report.pk]),
+    state_labels=dict(ReportStatus.choices),
+)
+report_transition_view = REPORT_ACTIONS.view("transition")

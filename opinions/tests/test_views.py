@@ -158,3 +158,12 @@ def test_register_sorts_by_a_column_and_ignores_unknown_keys(client, users, orgs
     down = client.get(reverse("opinions:list"), {"sort": "-title"}).content.decode()
     assert (up.index("甲报告") < up.index("乙报告")) != (down.index("甲报告") < down.index("乙报告"))
     assert client.get(reverse("opinions:list"), {"sort": "password"}).status_code == 200
+
+
+def test_an_author_accepting_their_own_report_gets_403_before_the_form_is_read(client, users, draft):
+    """Permission first (core.workflow.check): accepting is the office's, so a malformed post earns 403."""
+    OpinionReport.objects.filter(pk=draft.pk).update(status=S.SUBMITTED)
+    client.force_login(users["member"])
+    r = client.post(reverse("opinions:transition", args=[draft.pk]), {"target": "accepted", "date": "no"})
+    assert r.status_code == 403
+    assert OpinionReport.objects.get(pk=draft.pk).status == S.SUBMITTED
