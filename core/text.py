@@ -63,3 +63,22 @@ def words(text: str) -> list[str]:
 
 def _is_punct(word: str) -> bool:
     return all(unicodedata.category(ch)[0] in "PSZ" for ch in word)
+
+
+def tokens(text: str) -> list[str]:
+    """jieba tokens (accurate mode) that join back to exactly `text`: every character kept, punctuation and
+    white space as their own tokens — the units of a word-level diff of Chinese.
+
+    jieba's dictionary is Simplified, so Traditional text is segmented through its Simplified form when the
+    conversion keeps its length (character for character, the usual case) and cut back at the same places.
+    """
+    if not text:
+        return []
+    simplified = to_simplified(text)
+    if len(simplified) != len(text):
+        simplified = text
+    out, start = [], 0
+    for piece in _jieba().cut(simplified):
+        out.append(text[start : start + len(piece)])
+        start += len(piece)
+    return out

@@ -69,6 +69,7 @@ DOMAIN_APPS = [
     "ideas",
     "opinions",
     "visits",
+    "consultations",
     "archives",
 ]
 

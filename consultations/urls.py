@@ -1,0 +1,43 @@
+from django.urls import path
+
+from . import views
+
+app_name = "consultations"
+urlpatterns = [
+    path("", views.meeting_list, name="meeting_list"),
+    path("export.xlsx", views.meeting_export, name="meeting_export"),
+    path("new/", views.meeting_edit, name="meeting_create"),
+    path("<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("<int:pk>/activity/", views.meeting_activity, name="meeting_activity"),
+    path("<int:pk>/topics/", views.meeting_topics, name="meeting_topics"),
+    path("<int:pk>/topics/new/", views.topic_propose, name="topic_propose"),
+    path("<int:pk>/order/", views.meeting_order, name="meeting_order"),
+    path("<int:pk>/record/", views.meeting_record, name="meeting_record"),
+    path("<int:pk>/followups/", views.followup_create, name="followup_create"),
+    path("topics/<int:pk>/", views.topic_detail, name="topic_detail"),
+    path("topics/<int:pk>/transition/", views.topic_transition, name="topic_transition"),
+    path("topics/<int:pk>/note/", views.topic_note, name="topic_note"),
+    path("topics/<int:pk>/speeches/new/", views.speech_create, name="speech_create"),
+    path("speeches/<int:pk>/", views.speech_detail, name="speech_detail"),
+    path("speeches/<int:pk>/write/", views.speech_write, name="speech_write"),
+    path("speeches/<int:pk>/transition/", views.speech_transition, name="speech_transition"),
+    path("speeches/<int:pk>/comment/", views.comment_add, name="comment_add"),
+    path("speeches/<int:pk>/compare/", views.speech_compare, name="speech_compare"),
+    path("speeches/<int:pk>/respond/", views.leader_response, name="leader_response"),
+    path("speeches/<int:pk>/export.docx", views.speech_docx, name="speech_docx"),
+    path("speeches/<int:pk>/export.pdf", views.speech_pdf, name="speech_pdf"),
+    path("followups/<int:pk>/", views.followup_action, name="followup_action"),
+    path("my/", views.my_page, name="my_topics"),
+    path("research/", views.research_list, name="research_list"),
+    path("research/export.xlsx", views.research_export, name="research_export"),
+    path("research/new/", views.research_edit, name="research_create"),
+    path("research/<int:pk>/", views.research_detail, name="research_detail"),
+    path("research/<int:pk>/edit/", views.research_edit, name="research_edit"),
+    path("research/<int:pk>/transition/", views.research_transition, name="research_transition"),
+    path("research/<int:pk>/milestones/", views.milestone_add, name="milestone_add"),
+    path("research/milestones/<int:pk>/done/", views.milestone_done, name="milestone_done"),
+    path("research/<int:pk>/outputs/", views.output_add, name="output_add"),
+    path("research/outputs/<int:pk>/file/", views.output_file, name="output_file"),
+    path("research/<int:pk>/link/", views.research_link, name="research_link"),
+]
