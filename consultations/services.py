@@ -644,7 +644,12 @@ def followup_create(
 
 
 def _lock_followup(followup: FollowUp) -> FollowUp:
-    locked = FollowUp.objects.select_for_update().select_related("meeting", "speech").get(pk=followup.pk)
+    # Lock the item's row only (the speech is a nullable join, which PostgreSQL cannot lock).
+    locked = (
+        FollowUp.objects.select_for_update(of=("self",))
+        .select_related("meeting", "speech")
+        .get(pk=followup.pk)
+    )
     if locked.proposal_id or locked.research_topic_id:
         raise DomainError("该事项已转为提案或课题。")
     return locked
