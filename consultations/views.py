@@ -52,7 +52,6 @@ from .models import (
     Topic,
     TopicStatus,
 )
-from .word import speech_docx as build_docx
 from .workflows import RESEARCH, SPEECH, TOPIC
 
 
@@ -614,6 +613,8 @@ def _export_revision(request, speech):
 def speech_docx(request, pk: int):
     speech = _speech(request, pk)
     revision = _export_revision(request, speech)
+    from .word import speech_docx as build_docx  # python-docx loads lxml: only when a document is asked for
+
     content = build_docx(speech, revision, traditional=request.wants_traditional)
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
