@@ -62,3 +62,13 @@ def staff_client(client, staff):
 def login_client(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: cached reads (e.g. the current term) never outlive the test
+    database rows they were read from."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -3,7 +3,8 @@ number of queries does not grow with rows or invitees."""
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.text import normalise
@@ -13,19 +14,25 @@ from .models import HOLDS_PLACE, Activity, Briefing, BriefingRecipient, Invitati
 from .models import InvitationStatus as S
 
 
+def _count(statuses=None):
+    """Invitations of the outer activity (optionally in some statuses): a correlated COUNT over the
+    (activity, status) index, so the paginator's COUNT(*) never joins the invitations."""
+    qs = Invitation.objects.filter(activity=OuterRef("pk"))
+    if statuses is not None:
+        qs = qs.filter(status__in=statuses)
+    counted = qs.order_by().values("activity").annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def _counts():
     """Attendance figures as annotations (one query for a whole page, whatever the number of invitees)."""
     return {
-        "n_invited": Count("invitations", distinct=True),
-        "n_confirmed": Count("invitations", filter=Q(invitations__status__in=HOLDS_PLACE), distinct=True),
-        "n_checked_in": Count("invitations", filter=Q(invitations__status=S.CHECKED_IN), distinct=True),
-        "n_leave": Count(
-            "invitations",
-            filter=Q(invitations__status__in=(S.LEAVE_REQUESTED, S.LEAVE_APPROVED)),
-            distinct=True,
-        ),
-        "n_absent": Count("invitations", filter=Q(invitations__status=S.ABSENT), distinct=True),
-        "n_waitlisted": Count("invitations", filter=Q(invitations__status=S.WAITLISTED), distinct=True),
+        "n_invited": _count(),
+        "n_confirmed": _count(HOLDS_PLACE),
+        "n_checked_in": _count([S.CHECKED_IN]),
+        "n_leave": _count([S.LEAVE_REQUESTED, S.LEAVE_APPROVED]),
+        "n_absent": _count([S.ABSENT]),
+        "n_waitlisted": _count([S.WAITLISTED]),
     }
 
 
@@ -80,7 +87,7 @@ def activity_detail(*, user, pk: int) -> Activity:
         Prefetch("stops", queryset=TripStop.objects.order_by("order", "start_date", "id"))
     )
     activity = get_visible_or_404(qs, user, pk=pk)
-    figures = Activity.objects.filter(pk=activity.pk).aggregate(**_counts())
+    figures = Activity.objects.filter(pk=activity.pk).annotate(**_counts()).values(*_counts()).get()
     for key, value in figures.items():
         setattr(activity, key, value)
     return activity

@@ -90,6 +90,7 @@ class Idea(OwnedModel):
         verbose_name = "百姓提案"
         verbose_name_plural = "百姓提案"
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_at", "id"], name="idea_created")]  # the list's default order
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status__in=["claimed", "proposal"]) | Q(claimed_by__isnull=False),

@@ -24,4 +24,12 @@ class MembersConfig(AppConfig):
         return [{"label": "委员和顾问", "value": count, "url": reverse("members:list")}]
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from . import permissions  # noqa: F401
+        from .models import Term
+        from .selectors import forget_current_term
+
+        # The cached current term (members.selectors.current_term) is dropped whenever a term changes.
+        post_save.connect(forget_current_term, sender=Term, dispatch_uid="members.forget_current_term")
+        post_delete.connect(forget_current_term, sender=Term, dispatch_uid="members.forget_current_term_del")

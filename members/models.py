@@ -85,7 +85,12 @@ class Person(OwnedModel):
         verbose_name = "委员/顾问"
         verbose_name_plural = "委员/顾问"
         ordering = ["sort_name", "name", "id"]
-        indexes = [models.Index(fields=["name", "birth_date"], name="person_name_birth")]
+        indexes = [
+            models.Index(fields=["name", "birth_date"], name="person_name_birth"),
+            models.Index(
+                fields=["sort_name", "id"], name="person_roster_order"
+            ),  # the roster's default order
+        ]
 
     def __str__(self):
         return self.name

@@ -1,22 +1,37 @@
 """Reads of persons and terms. Every list starts from `Person.objects.visible_to(user)`."""
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
 
 from .filtersets import PersonFilterSet
 from .models import AssociationPosition, CommitteeMembership, IdentityDocument, Person, Phone, Term, TermRole
 
+CURRENT_TERM_KEY = "members:current_term"
+
 
 def current_term() -> Term | None:
-    """The term marked current (the newest one if several are)."""
-    return Term.objects.filter(is_current=True).order_by("-number").first()
+    """The term marked current (the newest one if several are). Read on most pages (roster filters, invitations,
+    committee forms) and changed once in five years, so it is cached (shared cache with several app servers);
+    any save or delete of a Term clears it (`members.apps`)."""
+    cached = cache.get(CURRENT_TERM_KEY)
+    if cached is not None:
+        return cached or None
+    term = Term.objects.filter(is_current=True).order_by("-number").first()
+    cache.set(CURRENT_TERM_KEY, term or False, 300)
+    return term
+
+
+def forget_current_term(**kwargs) -> None:
+    cache.delete(CURRENT_TERM_KEY)
 
 
 def persons_visible(user):
     return Person.objects.visible_to(user)
 
 
-def _shaped(qs, *, term: Term | None):
-    """What a roster row, an API row or an export row shows, in a fixed number of queries."""
+def _shaped(qs, *, term: Term | None, documents: bool = True):
+    """What a roster row, an API row or an export row shows, in a fixed number of queries (the roster page
+    shows no documents: `documents=False` saves their query)."""
     roles = TermRole.objects.select_related("term").order_by("-term__number", "role")
     if term is not None:
         roles = roles.filter(term=term)
@@ -24,7 +39,15 @@ def _shaped(qs, *, term: Term | None):
         "tags",
         Prefetch("term_roles", queryset=roles, to_attr="shown_roles"),
         Prefetch("phones", queryset=Phone.objects.order_by("-is_primary", "id"), to_attr="phone_list"),
-        Prefetch("documents", queryset=IdentityDocument.objects.order_by("kind"), to_attr="document_list"),
+        *(
+            [
+                Prefetch(
+                    "documents", queryset=IdentityDocument.objects.order_by("kind"), to_attr="document_list"
+                )
+            ]
+            if documents
+            else []
+        ),
         Prefetch(
             "committee_memberships",
             queryset=CommitteeMembership.objects.select_related("committee").order_by("committee__name"),
@@ -45,7 +68,7 @@ def person_filterset(user, params) -> PersonFilterSet:
     return PersonFilterSet(params, queryset=base)
 
 
-def person_list(user, params=None):
+def person_list(user, params=None, *, documents: bool = True):
     """Visible, not deleted persons, filtered by `PersonFilterSet` (q, term, role, region, sector, committee,
     association, tag, sort), sorted (pinyin of the name by default), with roles of the chosen term (or the
     current one), phones, documents, committees, associations and tags prefetched: the query count does not
@@ -54,7 +77,7 @@ def person_list(user, params=None):
     filterset = person_filterset(user, params)
     qs = filterset.qs if filterset.is_valid() else filterset.queryset
     term = filterset.form.cleaned_data.get("term") if filterset.is_valid() else None
-    return _shaped(qs, term=term or current_term())
+    return _shaped(qs, term=term or current_term(), documents=documents)
 
 
 def person_detail(user, pk: int) -> Person:

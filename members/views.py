@@ -19,10 +19,10 @@ from .identity import mask_address, mask_document, mask_phone
 from .models import Person
 
 
-def _roster(request):
+def _roster(request, *, documents: bool = False):
     filterset = selectors.person_filterset(request.user, request.GET)
     filterset.is_valid()
-    return filterset, selectors.person_list(request.user, request.GET)
+    return filterset, selectors.person_list(request.user, request.GET, documents=documents)
 
 
 @login_required
@@ -302,7 +302,7 @@ def _export_setup(request):
     sensitive = request.GET.get("sensitive") == "1"
     if sensitive:
         permissions.require(request.user, "reveal_sensitive", Person)
-    _, qs = _roster(request)
+    _, qs = _roster(request, documents=True)
     return qs, sensitive
 
 

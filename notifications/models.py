@@ -30,7 +30,10 @@ class Notification(models.Model):
         verbose_name = "通知"
         verbose_name_plural = "通知"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(fields=["recipient", "created_at"], name="notification_inbox"),  # the centre's order
+        ]
 
     def __str__(self):
         return self.title

@@ -65,6 +65,9 @@ class OpinionReport(OwnedModel):
         verbose_name = "社情民意信息"
         verbose_name_plural = "社情民意信息"
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["created_at", "id"], name="opinion_report_created")
+        ]  # the list's default order
         constraints = [
             models.CheckConstraint(
                 condition=LessThanOrEqual(

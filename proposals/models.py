@@ -155,7 +155,12 @@ class Proposal(OwnedModel):
                 condition=~Q(merged_into=models.F("id")), name="proposal_not_merged_into_self"
             ),
         ]
-        indexes = [models.Index(fields=["owner_org", "status"]), models.Index(fields=["status", "reply_due"])]
+        indexes = [
+            models.Index(fields=["owner_org", "status"]),
+            models.Index(fields=["status", "reply_due"]),
+            # The list's default order: a page of the newest is read off this index, never a sort of all rows.
+            models.Index(fields=["created_at", "id"], name="proposal_created"),
+        ]
 
     def __str__(self):
         return self.title

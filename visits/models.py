@@ -296,6 +296,9 @@ class Request(OwnedModel):
         verbose_name = "诉求"
         verbose_name_plural = "诉求"
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["created_at", "id"], name="request_created")
+        ]  # the list's default order
         constraints = [
             # The database refuses a closed request without its resolution or explanation.
             models.CheckConstraint(

@@ -1,0 +1,13 @@
+"""The sign-in backend: Django's ModelBackend, loading the signed-in user with their organisation and person in
+the same query. Every page reads both (visibility by organisation path, a member's own records), so this saves
+one or two queries on every request."""
+
+from django.contrib.auth.backends import ModelBackend
+
+
+class UserBackend(ModelBackend):
+    def get_user(self, user_id):
+        from .models import User
+
+        user = User._default_manager.select_related("organisation", "person").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
