@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from core import permissions
 from core.actions import Action, ActionTable
 from core.errors import DomainError, PermissionRefused
-from core.exports import excel_response, pdf_response
+from core.exports import excel_response, pdf_response, stream
 from core.http import safe_next
 from core.pagination import paginate, query_without_page
 from core.text import to_traditional
@@ -100,7 +100,7 @@ def activity_export(request):
             a.n_leave,
             a.n_absent,
         )
-        for a in qs
+        for a in stream(qs)
     )
     return excel_response(
         "活动列表.xlsx",
@@ -404,7 +404,7 @@ def attendance_export(request, pk: int):
             timezone.localtime(inv.checked_in_at) if inv.checked_in_at else None,
             inv.get_check_in_method_display(),
         )
-        for inv in qs
+        for inv in stream(qs)
     )
     return excel_response(
         f"签到表-{activity.title}.xlsx",

@@ -34,6 +34,15 @@ def xlsx_text(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
+EXPORT_CHUNK = 2_000
+
+
+def stream(queryset, chunk_size: int = EXPORT_CHUNK):
+    """The rows of an export, fetched lazily in chunks (prefetches run per chunk), never the whole result in
+    memory: exports stay flat in memory whatever the number of rows (issue 13)."""
+    return queryset.iterator(chunk_size=chunk_size)
+
+
 def _convert(value, traditional: bool):
     if traditional and isinstance(value, str):
         return to_traditional(value)

@@ -10,7 +10,7 @@ from core import permissions
 from core.actions import Action, ActionTable
 from core.crypto import mask
 from core.errors import DomainError
-from core.exports import excel_response
+from core.exports import excel_response, stream
 from core.pagination import paginate, query_without_page
 from core.sensitive import client_ip
 from core.sorting import apply_sort
@@ -78,7 +78,7 @@ def idea_export(request):
             i.created_at,
             i.closed_at,
         )
-        for i in qs
+        for i in stream(qs)
     )
     return excel_response(
         "百姓提案.xlsx",

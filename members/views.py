@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 from core import permissions
 from core.errors import DomainError
-from core.exports import csv_response, excel_response, pdf_response
+from core.exports import csv_response, excel_response, pdf_response, stream
 from core.hooks import collect
 from core.pagination import paginate, query_without_page
 from core.sensitive import client_ip
@@ -309,7 +309,9 @@ def _export_setup(request):
 @login_required
 def export_excel(request):
     qs, sensitive = _export_setup(request)
-    persons = list(qs)
+    # Revealed numbers are logged per person first (so a sensitive export holds its persons); otherwise rows
+    # are streamed in chunks.
+    persons = list(qs) if sensitive else stream(qs)
     if sensitive:
         log_export_reveals(request, persons)
     headers, widths = export_columns(sensitive)
@@ -326,7 +328,7 @@ def export_excel(request):
 @login_required
 def export_csv(request):
     qs, sensitive = _export_setup(request)
-    persons = list(qs)
+    persons = list(qs) if sensitive else stream(qs)
     if sensitive:
         log_export_reveals(request, persons)
     headers, _ = export_columns(sensitive)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from core import permissions
 from core.actions import Action, ActionTable
 from core.errors import DomainError
-from core.exports import excel_response
+from core.exports import excel_response, stream
 from core.pagination import paginate, query_without_page
 from core.sorting import apply_sort
 from core.workflow import log_for
@@ -78,7 +78,7 @@ EXPORT_HEADERS = [
 
 
 def export_rows(qs):
-    for r in qs:
+    for r in stream(qs):
         yield (
             r.number,
             r.title,

@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 
 from core import permissions
 from core.errors import DomainError
-from core.exports import excel_response
+from core.exports import excel_response, stream
 from core.hooks import collect
 from core.pagination import paginate, query_without_page
 from core.sorting import apply_sort
@@ -67,7 +67,7 @@ def organisation_export(request):
             o.aliases,
             "是" if o.is_handling_unit else "否",
         )
-        for o in qs
+        for o in stream(qs)
     )
     return excel_response(
         "组织机构.xlsx",

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from core import permissions
 from core.actions import Action, ActionTable
 from core.errors import DomainError
-from core.exports import excel_response, pdf_response
+from core.exports import excel_response, pdf_response, stream
 from core.pagination import paginate, query_without_page
 from core.roles import Role
 from members.models import Session
@@ -73,7 +73,7 @@ def proposal_export(request):
     _, qs = _filtered(request)
 
     def rows():
-        for p in qs:
+        for p in stream(qs):
             units = getattr(p, "active_assignments", [])
             yield (
                 p.number_label,

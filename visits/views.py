@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from core import permissions
 from core.actions import Action, ActionTable
 from core.errors import DomainError
-from core.exports import excel_response
+from core.exports import excel_response, stream
 from core.pagination import paginate, query_without_page
 from core.sensitive import client_ip
 from core.workflow import log_for
@@ -135,7 +135,7 @@ def visit_export(request):
             v.notes,
             v.request_count,
         )
-        for v in selectors.visit_list(user=request.user, **params)
+        for v in stream(selectors.visit_list(user=request.user, **params))
     )
     return excel_response(
         "走访记录.xlsx",
@@ -355,7 +355,7 @@ def request_export(request):
             r.resolution,
             "走访" if r.visit_id else "委员直接提出",
         )
-        for r in selectors.request_list(user=request.user, **params)
+        for r in stream(selectors.request_list(user=request.user, **params))
     )
     return excel_response(
         "诉求.xlsx",
@@ -877,7 +877,7 @@ def liaison_event_export(request):
             e.place,
             e.notes,
         )
-        for e in selectors.liaison_event_list(user=request.user, **params)
+        for e in stream(selectors.liaison_event_list(user=request.user, **params))
     )
     return excel_response(
         "联谊活动.xlsx",
