@@ -1,5 +1,7 @@
 """Forms parse input only; the services decide (limits, deadlines, roles)."""
 
+import datetime as dt
+
 from django import forms
 
 from accounts.models import User
@@ -208,10 +210,22 @@ class FollowUpForm(forms.Form):
     summary = forms.CharField(label="情况", widget=forms.Textarea(attrs={"rows": 3}))
     activity = forms.ModelChoiceField(label="关联活动", queryset=Activity.objects.none(), required=False)
 
-    def __init__(self, *args, user=None, **kwargs):
+    # The activity list is bounded (issue 13: no form loads an unbounded set): the newest activities from shortly
+    # before the proposal was handed over, at most this many.
+    ACTIVITY_CHOICES = 30
+
+    def __init__(self, *args, user=None, proposal=None, **kwargs):
         super().__init__(*args, **kwargs)
         if user is not None:
-            self.fields["activity"].queryset = Activity.objects.visible_to(user).order_by("-starts_at")
+            visible = Activity.objects.visible_to(user)
+            if proposal is not None:
+                since = proposal.assigned_at or proposal.filed_at or proposal.created_at
+                if since is not None:
+                    visible = visible.filter(starts_at__gte=since - dt.timedelta(days=60))
+            newest = visible.order_by("-starts_at", "-id").values("pk")[: self.ACTIVITY_CHOICES]
+            self.fields["activity"].queryset = Activity.objects.filter(pk__in=newest).order_by(
+                "-starts_at", "-id"
+            )
 
 
 class ReplyForm(forms.Form):

@@ -368,7 +368,7 @@ ACTIONS: dict[str, Action] = {
         label="记录跟踪（调研、座谈、视察）",
         perm="follow_up",
         form=forms.FollowUpForm,
-        form_kwargs=lambda r, p: {"user": r.user},
+        form_kwargs=lambda r, p: {"user": r.user, "proposal": p},
         run=lambda r, p, d: services.followup_add(actor=r.user, proposal=p, **d),
         states=(
             ProposalStatus.FILED,
