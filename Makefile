@@ -81,6 +81,10 @@ format: $(VENV_STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Benchmarks (docs/benchmarks.md): each app's bench.py, the city-scale benchmark (bench/scale.py: generate_scale_data
+# + the main pages + a 100,000-row export) and the load tests (bench/load.py: locust against two gunicorn processes;
+# "mixed" on PostgreSQL + Redis, "writers" on SQLite). More scales: BENCH_SCALES="city national"; the province
+# on PostgreSQL: BENCH_SCALES=province BENCH_SCALE_DATABASE_URL=postgres://…/tongxin_bench_province.
 bench: setup
 	$(PY) bench/run.py
 

@@ -17,6 +17,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongxin.settings.test")
 os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{BENCH_DB}")
 
 
+KEEP = "<!-- make bench keeps what follows -->"
+
+
 def main() -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{BENCH_DB}{suffix}").unlink(missing_ok=True)
@@ -43,10 +46,45 @@ def main() -> None:
             rows = fn(ctx)
             print(f"   ({time.perf_counter() - started:.1f} s)", flush=True)
             sections.append((app, title, rows))
-    write(sections)
+    # A run limited to some apps (bench/run.py members) skips the scale benchmark unless BENCH_SCALES asks for it.
+    write(sections, scale_sections() + load_sections() if not only or os.environ.get("BENCH_SCALES") else [])
 
 
-def write(sections) -> None:
+def scale_sections() -> list[str]:
+    """The scale benchmark (bench/scale.py), each scale in its own process and database: `BENCH_SCALES`
+    (default "city"; e.g. "city national", or "province" with BENCH_SCALE_DATABASE_URL on PostgreSQL)."""
+    import subprocess
+
+    texts = []
+    for scale in os.environ.get("BENCH_SCALES", "city").split():
+        print(f"== scale: {scale}", flush=True)
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        subprocess.run([sys.executable, str(ROOT / "bench" / "scale.py"), scale], check=True, env=env)
+        texts.append((ROOT / "var" / f"bench-scale-{scale}.md").read_text())
+    return texts
+
+
+def load_sections() -> list[str]:
+    """The load tests (bench/load.py): `BENCH_LOAD` (default "writers mixed"); mixed needs PostgreSQL and Redis
+    on 127.0.0.1 — when either is missing its section says so instead of failing the whole run."""
+    import subprocess
+
+    texts = []
+    for mode in os.environ.get("BENCH_LOAD", "writers mixed").split():
+        print(f"== load: {mode}", flush=True)
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        done = subprocess.run([sys.executable, str(ROOT / "bench" / "load.py"), mode], env=env)
+        result = ROOT / "var" / f"bench-load-{mode}.md"
+        if done.returncode == 0 and result.exists():
+            texts.append(result.read_text())
+        else:
+            texts.append(
+                f"## Load test: {mode}\n\nNot run here (exit {done.returncode}: PostgreSQL or Redis missing?).\n"
+            )
+    return texts
+
+
+def write(sections, scale_texts=()) -> None:
     lines = [
         "# Benchmarks",
         "",
@@ -64,6 +102,11 @@ def write(sections) -> None:
             for row in rows:
                 lines.append("| " + " | ".join(str(row[h]) for h in headers) + " |")
         lines.append("")
+    lines += list(scale_texts)
+    # Hand-written notes (targets, before/after, reasons) after KEEP are carried over from the previous file.
+    old = (ROOT / "docs" / "benchmarks.md").read_text() if (ROOT / "docs" / "benchmarks.md").exists() else ""
+    if KEEP in old:
+        lines += ["", KEEP + old.split(KEEP, 1)[1]]
     (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines))
     print("written docs/benchmarks.md")
 

@@ -202,19 +202,39 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "同心平台 <noreply@tongxin.local>")
 
+# Nothing is kept per process (issue 13): the cache (the ideas flood limit, the cached current term …) is shared
+# by every app server process. One machine: a file cache under var/ (the gunicorn workers of `make run` share it);
+# several machines: REDIS_URL, which also moves sessions' reads and the job queue to Redis.
+# Login throttling (django-axes) keeps its counters in the database, so it is shared either way.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "cache",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
+}
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TONGXIN_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
-
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if os.environ.get("REDIS_URL"):
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("REDIS_KEY_PREFIX", "tongxin"),
         }
+    }
+    # Sessions read from Redis, written through to the database (one query less on every request).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # The job queue on Redis: django-tasks' RQ backend (package django-tasks-rq; workers: `manage.py rqworker
+    # --job-class django_tasks_rq.Job default`).
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    TASKS = {
+        "default": {"BACKEND": os.environ.get("TONGXIN_TASK_BACKEND", "django_tasks_rq.RQBackend")},
     }
 
 NINJA_PAGINATION_PER_PAGE = 50

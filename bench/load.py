@@ -1,0 +1,185 @@
+"""Load test (`make bench`, or `python bench/load.py [mixed|writers]`): two app server processes behind one
+address, driven by locust (headless) with bench/locustfile.py. Figures go to var/bench-load-<mode>.md (appended
+to docs/benchmarks.md by bench/run.py). Bounded in time and users; traffic only to 127.0.0.1.
+
+- mixed: PostgreSQL (`BENCH_LOAD_DATABASE_URL`, default database `tongxin_bench_load` on 127.0.0.1), city-scale
+  data from generate_scale_data, the cache, sessions and job queue on Redis (`BENCH_REDIS_URL`, default db 9),
+  100 users with think time for `BENCH_LOAD_SECONDS` (default 90).
+- writers: SQLite (WAL, the default single-machine database), committee-scale data, 20 members answering
+  invitations with no think time: every "database is locked" that reaches a user is counted.
+
+The two app servers are two gunicorn masters (1 worker × 4 threads each) bound to the same address with
+SO_REUSEPORT: the kernel spreads the connections, like a load balancer in front of two machines. Nothing is kept
+per process, so a user's requests may land on either.
+"""
+
+import csv
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MODE = sys.argv[1] if len(sys.argv) > 1 else "mixed"
+PORT = int(os.environ.get("BENCH_LOAD_PORT", 8108))
+HOST = f"http://127.0.0.1:{PORT}"
+VAR = ROOT / "var" / f"bench-load-{MODE}"
+BIN = Path(sys.executable).parent
+
+
+def env() -> dict:
+    e = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    e.update(
+        DJANGO_SETTINGS_MODULE="tongxin.settings.run",
+        TONGXIN_VAR_DIR=str(VAR),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        GUNICORN_LOGLEVEL="warning",
+    )
+    if MODE == "writers":
+        e["DATABASE_URL"] = f"sqlite:///{VAR / 'tongxin.sqlite3'}"
+    else:
+        e["DATABASE_URL"] = os.environ.get(
+            "BENCH_LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tongxin_bench_load"
+        )
+        e["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
+        e["REDIS_KEY_PREFIX"] = "tongxin-bench"
+    return e
+
+
+def manage(*args):
+    subprocess.run([str(BIN / "python"), "manage.py", *args], cwd=ROOT, env=env(), check=True)
+
+
+def fresh_database() -> None:
+    shutil.rmtree(VAR, ignore_errors=True)
+    VAR.mkdir(parents=True)
+    url = env()["DATABASE_URL"]
+    if url.startswith("postgres"):
+        import psycopg
+
+        name = url.rsplit("/", 1)[1]
+        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        import redis
+
+        redis.Redis.from_url(env()["REDIS_URL"]).flushdb()
+    manage("migrate", "-v0")
+    manage("generate_scale_data", "--scale", "committee" if MODE == "writers" else "city", "--no-demo")
+    manage("collectstatic", "--noinput", "-v0")
+
+
+def servers():
+    procs = []
+    for i in range(2):
+        log = open(VAR / f"server{i}.log", "w")
+        procs.append(
+            subprocess.Popen(
+                [
+                    str(BIN / "gunicorn"),
+                    "-c",
+                    "tongxin/gunicorn.conf.py",
+                    "--reuse-port",
+                    "--bind",
+                    f"127.0.0.1:{PORT}",
+                    "--workers",
+                    "1",
+                    "--threads",
+                    "4",
+                    "--access-logfile",
+                    "/dev/null",
+                ],
+                cwd=ROOT,
+                env=env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+        )
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(HOST + "/accounts/login/", timeout=5)
+            return procs
+        except OSError:
+            time.sleep(1)
+    stop(procs)
+    raise SystemExit("the app servers did not answer within 3 minutes")
+
+
+def stop(procs) -> None:
+    for p in procs:
+        try:
+            os.killpg(p.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    for p in procs:
+        try:
+            p.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+
+
+def run_locust() -> dict:
+    users = 20 if MODE == "writers" else int(os.environ.get("BENCH_LOAD_USERS", 100))
+    seconds = int(os.environ.get("BENCH_LOAD_SECONDS", 30 if MODE == "writers" else 90))
+    e = env()
+    e["LOAD_MODE"] = MODE
+    e["LOAD_MEMBERS"] = "100" if MODE == "writers" else "700"
+    e["LOAD_UNITS"] = "8" if MODE == "writers" else "30"
+    subprocess.run(
+        [str(BIN / "locust"), "-f", "bench/locustfile.py", "--headless", "-u", str(users), "-r", str(users),
+         "-t", f"{seconds}s", "--host", HOST, "--csv", str(VAR / "locust"), "--only-summary", "--stop-timeout", "5"],
+        cwd=ROOT, env=e, check=False,
+    )  # fmt: skip
+    with open(VAR / "locust_stats.csv") as f:
+        rows = list(csv.DictReader(f))
+    return {"users": users, "seconds": seconds, "rows": rows}
+
+
+def report(result) -> str:
+    locked = sum((VAR / f"server{i}.log").read_text().count("database is locked") for i in range(2))
+    lines = [f"## Load test: {MODE}", ""]
+    if MODE == "writers":
+        lines.append(
+            f"SQLite (WAL), committee-scale data, two app servers (1 worker × 4 threads each, one address), "
+            f"{result['users']} members answering invitations with no think time for {result['seconds']} s; "
+            f'"database is locked" in the servers\' logs: {locked}. Load average {os.getloadavg()[0]:.1f}.'
+        )
+    else:
+        lines.append(
+            f"PostgreSQL + Redis (cache, sessions, job queue), city-scale data, two app servers (1 worker × 4 "
+            f"threads each, one address), {result['users']} users with 1–5 s think time for {result['seconds']} s "
+            f"(members 60 %, staff 20 %, units 10 %, leader 10 %). Load average {os.getloadavg()[0]:.1f}."
+        )
+    lines += [
+        "",
+        "| request | count | failures | req/s | p50 ms | p95 ms | p99 ms |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in result["rows"]:
+        lines.append(
+            f"| {row['Name']} | {row['Request Count']} | {row['Failure Count']} | {float(row['Requests/s']):.1f} | "
+            f"{row['50%']} | {row['95%']} | {row['99%']} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    fresh_database()
+    procs = servers()
+    try:
+        result = run_locust()
+    finally:
+        stop(procs)
+    text = report(result)
+    (ROOT / "var" / f"bench-load-{MODE}.md").write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+"""Load test users (locust, headless; run by bench/load.py against gunicorn on data from generate_scale_data).
+
+Members browse and answer invitations, staff work proposals and the roster, a unit reads its work list and
+proposals, a leader reads the overview — each with think time (1–5 s), as people use the platform.
+`LOAD_MODE=writers`: only members answering invitations, as fast as they can (the SQLite write test).
+"""
+
+import os
+import random
+import re
+
+from locust import HttpUser, between, constant, task
+
+PASSWORD = "Tongxin@2025"
+MEMBERS = int(os.environ.get("LOAD_MEMBERS", 700))
+UNITS = int(os.environ.get("LOAD_UNITS", 30))
+WRITERS = os.environ.get("LOAD_MODE") == "writers"
+RESPOND = re.compile(r'action="(/activities/invitations/\d+/respond/)"')
+PROPOSAL = re.compile(r'href="(/proposals/\d+/)"')
+ACTIVITY = re.compile(r'href="(/activities/\d+/)"')
+
+
+class Person(HttpUser):
+    abstract = True
+    username = ""
+
+    def on_start(self):
+        self.client.get("/accounts/login/", name="login page")
+        token = self.client.cookies.get("csrftoken", "")
+        response = self.client.post(
+            "/accounts/login/",
+            {"username": self.login_name(), "password": PASSWORD, "csrfmiddlewaretoken": token},
+            headers={"Referer": self.host + "/accounts/login/"},
+            name="login",
+        )
+        if "/accounts/login/" in response.url:
+            response.failure(f"login failed for {self.username}")
+
+    def login_name(self) -> str:
+        raise NotImplementedError
+
+    def post_form(self, url, data, name):
+        token = self.client.cookies.get("csrftoken", "")
+        return self.client.post(
+            url, {**data, "csrfmiddlewaretoken": token}, headers={"Referer": self.host + "/"}, name=name
+        )
+
+
+class Member(Person):
+    weight = 0 if WRITERS else 12
+    wait_time = constant(0) if WRITERS else between(1, 5)
+
+    def login_name(self):
+        self.username = f"m{random.randrange(MEMBERS):06d}"
+        return self.username
+
+    @task(3)
+    def home(self):
+        if not WRITERS:
+            self.client.get("/", name="home (member)")
+
+    @task(3)
+    def my_activities(self):
+        page = self.client.get("/activities/my/", name="my activities")
+        forms = RESPOND.findall(page.text)
+        links = ACTIVITY.findall(page.text)
+        if links and not WRITERS:
+            self.client.get(random.choice(links), name="activity detail (member)")
+        if forms:
+            answer = random.choice(("confirm", "decline"))
+            self.post_form(
+                random.choice(forms), {"answer": answer, "next": "/activities/my/"}, "answer invitation"
+            )
+
+
+class Writer(Member):
+    weight = 1 if WRITERS else 0
+
+
+class Staff(Person):
+    weight = 0 if WRITERS else 4
+    wait_time = between(1, 5)
+
+    def login_name(self):
+        self.username = "scale_staff"
+        return self.username
+
+    @task(4)
+    def proposals(self):
+        page = self.client.get(f"/proposals/?page={random.randint(1, 20)}", name="proposal list")
+        links = PROPOSAL.findall(page.text)
+        if links:
+            self.client.get(random.choice(links), name="proposal detail (staff)")
+
+    @task(2)
+    def search(self):
+        self.client.get(
+            f"/proposals/?q={random.choice(['滑板', '港澳', '养老', '交通'])}", name="proposal search"
+        )
+
+    @task(2)
+    def roster(self):
+        self.client.get(f"/members/?page={random.randint(1, 10)}", name="roster")
+
+    @task(1)
+    def home(self):
+        self.client.get("/", name="home (staff)")
+
+
+class Unit(Person):
+    weight = 0 if WRITERS else 2
+    wait_time = between(1, 5)
+
+    def login_name(self):
+        self.username = f"unit{random.randrange(UNITS):03d}"
+        return self.username
+
+    @task
+    def work(self):
+        page = self.client.get("/proposals/work/", name="unit work list")
+        links = PROPOSAL.findall(page.text)
+        if links:
+            self.client.get(random.choice(links), name="proposal detail (unit)")
+
+
+class Leader(Person):
+    weight = 0 if WRITERS else 2
+    wait_time = between(1, 5)
+    overview = os.environ.get("LOAD_OVERVIEW", "/dashboard/")
+
+    def login_name(self):
+        self.username = "scale_leader"
+        return self.username
+
+    @task(2)
+    def overview_page(self):
+        with self.client.get(self.overview, name="leader overview", catch_response=True) as response:
+            if response.status_code == 404:  # no overview on this version: the home page instead
+                response.success()
+                self.overview = "/"
+
+    @task(1)
+    def deadlines(self):
+        self.client.get("/proposals/deadlines/", name="deadline board")
