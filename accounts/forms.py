@@ -40,3 +40,22 @@ class UserForm(forms.Form):
         help_text="新建用户必填；修改时留空表示不改。",
     )
     is_active = forms.BooleanField(label="启用", required=False, initial=True)
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label="验证码",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+        help_text="身份验证器应用中当前显示的 6 位数字，或一个恢复码。",
+    )
+
+
+class SecurityPolicyForm(forms.Form):
+    two_factor_required = forms.BooleanField(
+        label="工作人员和系统管理员必须使用两步验证",
+        required=False,
+        help_text="开启后，工作人员和系统管理员下次登录时须先设置身份验证器。",
+    )

@@ -4,6 +4,7 @@ import secrets
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from core.roles import Role
 
@@ -103,3 +104,22 @@ class ApiToken(models.Model):
         key = "tx_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, prefix=key[:8], key_hash=cls.hash(key))
         return token, key
+
+
+class SecurityPolicy(models.Model):
+    """Site-wide sign-in rules set by admins (one row)."""
+
+    two_factor_required = models.BooleanField(
+        "工作人员和系统管理员必须使用两步验证",
+        default=False,
+        help_text="开启后，工作人员和系统管理员下次登录时须先设置身份验证器（手机应用中的 6 位动态验证码）。",
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "安全设置"
+        verbose_name_plural = "安全设置"
+
+    def __str__(self):
+        return "安全设置"

@@ -8,7 +8,7 @@ from core import permissions
 from core.errors import DomainError
 from core.roles import Role
 
-from .models import NotificationMode, Script, User
+from .models import NotificationMode, Script, SecurityPolicy, User
 
 
 def _check_fields(*, username: str, role: str, organisation) -> None:
@@ -96,3 +96,147 @@ def user_set_preferences(
         user.notification_mode = notification_mode
     user.save(update_fields=["script", "notification_mode"])
     return user
+
+
+# --- Two-factor sign-in (TOTP, django-otp) -------------------------------------------------------------------
+# A user with a confirmed authenticator must give a code after the password; staff and admins must enrol when
+# the security policy says so. Recovery codes (django-otp static tokens) work once each. The login sets the
+# session flag `TWO_FACTOR_SESSION_KEY` ("verify" or "enrol"); `accounts.middleware.TwoFactorMiddleware` holds
+# every other page until it is cleared here, so ordinary requests cost no extra query.
+
+TWO_FACTOR_SESSION_KEY = "two_factor_pending"
+TWO_FACTOR_ROLES = frozenset({Role.ADMIN, Role.STAFF})
+RECOVERY_CODES = 10
+
+
+def security_policy() -> SecurityPolicy:
+    return SecurityPolicy.objects.get_or_create(pk=1)[0]
+
+
+@transaction.atomic
+def security_policy_update(*, actor, two_factor_required: bool) -> SecurityPolicy:
+    """Admins decide whether staff and admins must use two-factor sign-in (from their next login)."""
+    permissions.require(actor, "edit", SecurityPolicy)
+    policy = SecurityPolicy.objects.select_for_update().get_or_create(pk=1)[0]
+    policy.two_factor_required = bool(two_factor_required)
+    policy.save()
+    return policy
+
+
+def two_factor_enabled(user: User) -> bool:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def two_factor_required_for(user: User) -> bool:
+    return user.role in TWO_FACTOR_ROLES and security_policy().two_factor_required
+
+
+def two_factor_pending_after_login(user: User) -> str:
+    """What the fresh session still needs: "verify" (has an authenticator), "enrol" (must get one) or ""."""
+    if two_factor_enabled(user):
+        return "verify"
+    if two_factor_required_for(user):
+        return "enrol"
+    return ""
+
+
+@transaction.atomic
+def two_factor_begin(*, user: User):
+    """A new, unconfirmed authenticator for `user` (replacing an unfinished one); confirmed by a first code."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if two_factor_enabled(user):
+        raise DomainError("两步验证已启用；如需更换手机，请先停用再重新设置。")
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="身份验证器", confirmed=False)
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="恢复码", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    return codes
+
+
+def _check_totp(user: User, token: str, *, confirmed: bool = True):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    token = "".join((token or "").split())
+    device = TOTPDevice.objects.filter(user=user, confirmed=confirmed).first()
+    if device is None:
+        raise DomainError("尚未设置身份验证器。", field="token")
+    if not token.isdigit() or not device.verify_token(token):
+        raise DomainError("验证码不正确或已过期，请输入身份验证器上当前显示的 6 位数字。", field="token")
+    return device
+
+
+@transaction.atomic
+def two_factor_confirm(*, user: User, token: str) -> list[str]:
+    """Confirm the authenticator with its first code; returns the new recovery codes (shown to the user once)."""
+    device = _check_totp(user, token, confirmed=False)
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return _new_recovery_codes(user)
+
+
+def two_factor_verify(*, user: User, token: str) -> tuple[bool, int | None]:
+    """Check a sign-in code: an authenticator code or a recovery code (used up). Returns (ok, recovery codes
+    left when a recovery code was used, else None). Throttled by django-otp after repeated failures."""
+    from django_otp import match_token
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    token = "".join((token or "").split())
+    if not token:
+        return False, None
+    device = match_token(user, token)
+    if device is None:
+        return False, None
+    if isinstance(device, StaticDevice):
+        return True, device.token_set.count()
+    return True, None
+
+
+@transaction.atomic
+def recovery_codes_regenerate(*, user: User, token: str) -> list[str]:
+    _check_totp(user, token)
+    return _new_recovery_codes(user)
+
+
+@transaction.atomic
+def two_factor_disable(*, user: User, token: str) -> None:
+    """Turn two-factor sign-in off, with a current code; refused when the policy requires it for the role."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if two_factor_required_for(user):
+        raise DomainError("系统要求工作人员和系统管理员使用两步验证，不能停用。")
+    _check_totp(user, token)
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def two_factor_reset(*, actor, user: User) -> None:
+    """An admin removes a user's authenticator and recovery codes (a lost phone); the next login asks again."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    permissions.require(actor, "edit", user)
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+
+
+def two_factor_on_login(sender, request, user, **kwargs) -> None:
+    """`user_logged_in` receiver: note in the new session what the second factor still needs."""
+    if request is None or not hasattr(request, "session"):
+        return
+    pending = two_factor_pending_after_login(user)
+    if pending:
+        request.session[TWO_FACTOR_SESSION_KEY] = pending
+    else:
+        request.session.pop(TWO_FACTOR_SESSION_KEY, None)

@@ -13,4 +13,8 @@ urlpatterns = [
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_edit, name="user_create"),
     path("users/<int:pk>/", views.user_edit, name="user_edit"),
+    path("users/<int:pk>/two-factor-reset/", views.two_factor_reset, name="two_factor_reset"),
+    path("two-factor/", views.two_factor, name="two_factor"),
+    path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path("security/", views.security, name="security"),
 ]

@@ -15,8 +15,8 @@ from core.roles import Role
 from core.text import normalise
 
 from . import services
-from .forms import LoginForm, PreferencesForm, UserForm
-from .models import Script, User
+from .forms import LoginForm, PreferencesForm, SecurityPolicyForm, TokenForm, UserForm
+from .models import Script, SecurityPolicy, User
 
 
 class LoginView(auth_views.LoginView):
@@ -144,3 +144,111 @@ def user_edit(request, pk: int | None = None):
     if user is not None:
         form.fields["username"].disabled = True
     return render(request, "accounts/user_form.html", {"form": form, "edited": user})
+
+
+# --- Two-factor sign-in -----------------------------------------------------------------------------------------
+
+
+@login_required
+def two_factor(request):
+    """The user's own two-factor settings: enrol (QR code + first code), recovery codes, turn off."""
+    user = request.user
+    context = {
+        "enabled": services.two_factor_enabled(user),
+        "required": services.two_factor_required_for(user),
+        "form": TokenForm(),
+    }
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        form = TokenForm(request.POST)
+        context["form"] = form
+        try:
+            if action == "begin":
+                services.two_factor_begin(user=user)
+                return redirect("accounts:two_factor")
+            if not form.is_valid():
+                raise DomainError("请输入验证码。", field="token")
+            token = form.cleaned_data["token"]
+            if action == "confirm":
+                context["recovery_codes"] = services.two_factor_confirm(user=user, token=token)
+                request.session.pop(services.TWO_FACTOR_SESSION_KEY, None)
+                context["enabled"] = True
+                messages.success(request, "两步验证已启用。请把下面的恢复码抄下或打印，妥善保存。")
+                return render(request, "accounts/two_factor.html", context)
+            if action == "codes":
+                context["recovery_codes"] = services.recovery_codes_regenerate(user=user, token=token)
+                messages.success(request, "已生成新的恢复码，旧恢复码作废。")
+                return render(request, "accounts/two_factor.html", context)
+            if action == "disable":
+                services.two_factor_disable(user=user, token=token)
+                messages.success(request, "两步验证已停用。")
+                return redirect("accounts:two_factor")
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    if not context["enabled"]:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+        if device is not None:
+            import segno
+
+            context["pending_device"] = device
+            context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(scale=4, omitsize=False)
+            context["secret"] = _base32(device.bin_key)
+    return render(request, "accounts/two_factor.html", context)
+
+
+def _base32(key: bytes) -> str:
+    import base64
+
+    text = base64.b32encode(key).decode().rstrip("=")
+    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+@login_required
+def two_factor_verify(request):
+    """After the password: the authenticator's code, or a recovery code."""
+    pending = request.session.get(services.TWO_FACTOR_SESSION_KEY)
+    target = safe_next(request, "/")
+    if pending != "verify":
+        return redirect(target)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ok, left = services.two_factor_verify(user=request.user, token=form.cleaned_data["token"])
+        if ok:
+            request.session.pop(services.TWO_FACTOR_SESSION_KEY, None)
+            request.session.cycle_key()
+            if left is not None:
+                messages.warning(
+                    request, f"已使用一个恢复码，还剩 {left} 个。请尽快在“两步验证”页面生成新的恢复码。"
+                )
+            return redirect(target)
+        form.add_error("token", "验证码不正确或已过期；多次输错后需等待一段时间才能再试。")
+    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": target})
+
+
+@login_required
+def security(request):
+    """Admins: whether staff and admins must use two-factor sign-in."""
+    permissions.require(request.user, "edit", SecurityPolicy)
+    policy = services.security_policy()
+    form = SecurityPolicyForm(
+        request.POST or None, initial={"two_factor_required": policy.two_factor_required}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.security_policy_update(
+            actor=request.user, two_factor_required=form.cleaned_data["two_factor_required"]
+        )
+        messages.success(request, "安全设置已保存，对之后的登录生效。")
+        return redirect("accounts:security")
+    return render(request, "accounts/security.html", {"form": form, "policy": policy})
+
+
+@require_POST
+@login_required
+def two_factor_reset(request, pk: int):
+    """Admins: remove a user's authenticator (a lost phone)."""
+    target = permissions.get_visible_or_404(User, request.user, pk=pk)
+    services.two_factor_reset(actor=request.user, user=target)
+    messages.success(request, f"已重置 {target.display_name} 的两步验证，其下次登录时需重新设置。")
+    return redirect("accounts:user_edit", pk=target.pk)

@@ -86,6 +86,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "django_filters",
+    "django_otp",  # two-factor sign-in: authenticator (TOTP) devices and one-time recovery codes
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     *DOMAIN_APPS,
 ]
 
@@ -95,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Holds every page of a session that still owes its second factor (a session flag: no query per request).
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -157,6 +162,9 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Two-factor sign-in (accounts/services.py): the name authenticator apps show.
+OTP_TOTP_ISSUER = "同心平台"
 
 # Login throttling: after 5 failures for one user name from one address, 15 minutes' pause.
 AXES_FAILURE_LIMIT = 5
