@@ -47,8 +47,13 @@ class TransitionLog(models.Model):
         return f"{self.workflow}: {self.source} → {self.target}"
 
 
+class AccessKind(models.TextChoices):
+    REVEAL = "reveal", "查看明文"
+    EXPORT = "export", "导出"
+
+
 class SensitiveAccessLog(models.Model):
-    """Who revealed which protected value of whom, when (PIPL access log)."""
+    """Who revealed or exported which protected value of whom, when (PIPL access log)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name="查看人", related_name="+"
@@ -56,7 +61,11 @@ class SensitiveAccessLog(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name="对象类型")
     object_id = models.PositiveBigIntegerField("对象编号")
     obj = GenericForeignKey("content_type", "object_id")
+    kind = models.CharField(
+        "操作", max_length=10, choices=AccessKind.choices, default=AccessKind.REVEAL, db_index=True
+    )
     field = models.CharField("字段", max_length=60)
+    detail = models.CharField("说明", max_length=200, blank=True, help_text="导出时：文件名和格式")
     subject_label = models.CharField("数据主体", max_length=200, blank=True)
     ip_address = models.GenericIPAddressField("IP 地址", null=True, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)

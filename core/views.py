@@ -55,9 +55,10 @@ def history(request, app_label: str, model_name: str, pk: int):
 
 @login_required
 def access_log(request):
-    """PIPL: who revealed which protected value of whom, when. Admins only; filter by viewer, subject, date."""
+    """PIPL: who revealed or exported which protected value of whom, when. Admins only; filter by viewer,
+    subject, kind (查看明文 / 导出) and date."""
     from .exports import excel_response
-    from .models import SensitiveAccessLog
+    from .models import AccessKind, SensitiveAccessLog
     from .pagination import paginate, query_without_page
 
     permissions.require(request.user, "view", SensitiveAccessLog)
@@ -65,6 +66,11 @@ def access_log(request):
     viewer = request.GET.get("viewer", "").strip()
     subject = request.GET.get("subject", "").strip()
     date_from = request.GET.get("from", "").strip()
+    kind = request.GET.get("kind", "")
+    if kind in AccessKind.values:
+        qs = qs.filter(kind=kind)
+    else:
+        kind = ""
     if viewer:
         qs = qs.filter(user__username__icontains=viewer) | qs.filter(user__full_name__icontains=viewer)
     if subject:
@@ -76,13 +82,24 @@ def access_log(request):
             messages.error(request, "起始日期格式不正确，应为 YYYY-MM-DD。")
     if request.GET.get("format") == "xlsx":
         permissions.require(request.user, "export", SensitiveAccessLog)
-        rows = ((r.created_at, r.user.display_name, r.subject_label, r.field, r.ip_address or "") for r in qs)
+        rows = (
+            (
+                r.created_at,
+                r.user.display_name,
+                r.get_kind_display(),
+                r.subject_label,
+                r.field,
+                r.detail,
+                r.ip_address or "",
+            )
+            for r in qs
+        )
         return excel_response(
             "敏感信息访问记录.xlsx",
             "访问记录",
-            ["时间", "查看人", "数据主体", "字段", "IP 地址"],
+            ["时间", "查看人", "操作", "数据主体", "字段", "说明", "IP 地址"],
             rows,
-            widths=[20, 20, 30, 20, 16],
+            widths=[20, 20, 10, 30, 20, 30, 16],
             traditional=request.wants_traditional,
         )
     page = paginate(request, qs, per_page=50)
@@ -94,6 +111,8 @@ def access_log(request):
             "viewer": viewer,
             "subject": subject,
             "date_from": date_from,
+            "kind": kind,
+            "kinds": AccessKind.choices,
             "query": query_without_page(request),
         },
     )

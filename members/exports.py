@@ -1,7 +1,5 @@
 """Columns and rows of the roster exports (Excel, CSV), built from `person_list` rows (prefetched)."""
 
-from core.models import SensitiveAccessLog
-
 from .identity import mask_phone
 
 BASE_COLUMNS = [
@@ -57,23 +55,14 @@ def export_rows(persons, sensitive: bool):
         yield row
 
 
-def log_export_reveals(request, persons) -> None:
-    """An export with clear identity data is a reveal of each person's data: one access-log row per person."""
-    from django.contrib.contenttypes.models import ContentType
+def log_export_reveals(request, persons, *, filename: str) -> None:
+    """An export with clear identity data hands each person's data out: one access-log row per person."""
+    from core.sensitive import client_ip, log_export
 
-    from core.sensitive import client_ip
-
-    if not persons:
-        return
-    ct = ContentType.objects.get_for_model(type(persons[0]))
-    SensitiveAccessLog.objects.bulk_create(
-        SensitiveAccessLog(
-            user=request.user,
-            content_type=ct,
-            object_id=p.pk,
-            field="export",
-            subject_label=str(p)[:200],
-            ip_address=client_ip(request),
-        )
-        for p in persons
+    log_export(
+        user=request.user,
+        objs=persons,
+        fields="证件、电话、通讯地址",
+        detail=f"{filename}（{len(persons)} 人）",
+        ip=client_ip(request),
     )

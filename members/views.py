@@ -313,7 +313,7 @@ def export_excel(request):
     # are streamed in chunks.
     persons = list(qs) if sensitive else stream(qs)
     if sensitive:
-        log_export_reveals(request, persons)
+        log_export_reveals(request, persons, filename="委员名册.xlsx")
     headers, widths = export_columns(sensitive)
     return excel_response(
         "委员名册.xlsx",
@@ -330,7 +330,7 @@ def export_csv(request):
     qs, sensitive = _export_setup(request)
     persons = list(qs) if sensitive else stream(qs)
     if sensitive:
-        log_export_reveals(request, persons)
+        log_export_reveals(request, persons, filename="委员名册.csv")
     headers, _ = export_columns(sensitive)
     return csv_response(
         "委员名册.csv", headers, export_rows(persons, sensitive), traditional=request.wants_traditional
@@ -343,7 +343,7 @@ def export_pdf(request):
     qs, sensitive = _export_setup(request)
     persons = list(qs)
     if sensitive:
-        log_export_reveals(request, persons)
+        log_export_reveals(request, persons, filename="委员通讯录.pdf")
     rows = [
         {
             "person": p,

@@ -230,7 +230,7 @@ def test_sensitive_export_is_staff_only_and_logged(client_for, users, roster):
     response = client_for(users["staff"]).get(reverse("members:export"), {"sensitive": "1"})
     ws = load_workbook(io.BytesIO(response.content)).active
     assert "证件" in [c.value for c in ws[1]]
-    assert SensitiveAccessLog.objects.filter(field="export").count() == Person.objects.count()
+    assert SensitiveAccessLog.objects.filter(kind="export").count() == Person.objects.count()
 
 
 def test_export_query_count_does_not_grow(client_for, users, orgs, term, django_assert_num_queries):
