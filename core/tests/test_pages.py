@@ -18,7 +18,7 @@ def test_access_log_lists_reveals_for_admin_and_exports(client, users):
     assert "证件号码" in html and users["staff"].display_name in html and "陈大文" in html
     response = client.get(reverse("core:access_log"), {"format": "xlsx"})
     ws = load_workbook(io.BytesIO(response.content)).active
-    assert ws["C2"].value == "陈大文" and ws["D2"].value == "证件号码"
+    assert (ws["C2"].value, ws["D2"].value, ws["E2"].value) == ("查看明文", "陈大文", "证件号码")
 
 
 @pytest.mark.parametrize("role", ["staff", "leader", "member", "unit"])
