@@ -80,6 +80,16 @@ def test_generated_data_covers_every_state_and_what_each_step_leaves():
     assert ProposalTerm.objects.filter(proposal=p).exists()
     assert p.pk in [pk for pk, _ in similar_ids(p.title, p.body, limit=50)]
     assert gen.counts["proposals.Proposal"] == TINY.proposals
+    # Donations: each one's shares add up to it (the archive counts shares per person).
+    from django.db.models import Sum
+
+    from archives.models import Donation
+
+    for donation in Donation.objects.annotate(
+        total=Sum("shares__amount"), hours=Sum("shares__volunteer_hours")
+    ):
+        assert donation.total == donation.amount and donation.hours == donation.volunteer_hours
+    assert Donation.objects.exists()
 
 
 @pytest.mark.django_db
@@ -91,7 +101,16 @@ def test_generated_logins_see_the_data_on_their_pages():
     staff = User.objects.get(username="scale_staff")
     assert staff.check_password("Tongxin@2025")
     client.force_login(staff)
-    for url in ("/members/", "/proposals/", "/activities/", "/visits/", "/opinions/", "/ideas/"):
+    for url in (
+        "/members/",
+        "/proposals/",
+        "/activities/",
+        "/visits/",
+        "/opinions/",
+        "/ideas/",
+        "/archives/",
+        "/archives/donations/",
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
     from proposals.models import Proposal
