@@ -9,4 +9,4 @@ class CoreConfig(AppConfig):
     nav_items = [NavItem("敏感信息访问记录", "core:access_log", "core.sensitiveaccesslog", order=97)]
 
     def ready(self):
-        from . import checks, permissions_table  # noqa: F401
+        from . import checks, permissions_table, retention  # noqa: F401

@@ -9,7 +9,7 @@ class IdeasConfig(AppConfig):
     nav_items = [NavItem("百姓提案", "ideas:list", "ideas.idea", order=35)]
 
     def ready(self):
-        from . import permissions  # noqa: F401  (registers the permission table)
+        from . import permissions, retention  # noqa: F401  (registers the permission table, retention)
 
     def home_cards(self, user):
         from django.urls import reverse

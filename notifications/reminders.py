@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core import crash
+from core import crash, retention
 
 from .models import Notification, SentReminder
 
@@ -97,3 +97,16 @@ def send_digests(now=None) -> int:
             continue
         sent += 1
     return sent
+
+
+@retention.register("notifications", label="已读通知", default_days=365)
+def _old_read_notifications(cutoff, dry_run):
+    old = Notification.objects.filter(created_at__lt=cutoff, read_at__isnull=False)
+    return old.count() if dry_run else old.delete()[0]
+
+
+@retention.register("sent_reminders", label="提醒发送记录", default_days=400)
+def _old_sent_marks(cutoff, dry_run):
+    # Kept longer than any reminder period (a week, a due date), so no reminder is sent twice.
+    old = SentReminder.objects.filter(sent_at__lt=cutoff)
+    return old.count() if dry_run else old.delete()[0]

@@ -267,6 +267,15 @@ if REDIS_URL:
         "default": {"BACKEND": os.environ.get("TONGXIN_TASK_BACKEND", "django_tasks_rq.RQBackend")},
     }
 
+# How long personal data is kept (days; 0 = forever): core/retention.py and each app's retention.py.
+TONGXIN_RETENTION_DAYS = {
+    "access_log": int(os.environ.get("TONGXIN_RETAIN_ACCESS_LOG_DAYS", 3 * 365)),
+    "notifications": int(os.environ.get("TONGXIN_RETAIN_NOTIFICATIONS_DAYS", 365)),
+    "sent_reminders": int(os.environ.get("TONGXIN_RETAIN_SENT_REMINDERS_DAYS", 400)),
+    "import_files": int(os.environ.get("TONGXIN_RETAIN_IMPORT_FILES_DAYS", 7)),
+    "citizen_contacts": int(os.environ.get("TONGXIN_RETAIN_CITIZEN_CONTACTS_DAYS", 365)),
+}
+
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 

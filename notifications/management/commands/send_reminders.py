@@ -22,4 +22,9 @@ class Command(BaseCommand):
         if not rule:
             digests = send_digests(now)
             self.stdout.write(f"daily_digest: 发送 {digests} 封汇总邮件")
+            # Retention periods are applied on the same schedule (idempotent, a few indexed deletes).
+            from core.retention import apply_all
+
+            cleaned = sum(count for _rule, _days, count in apply_all(now=now))
+            self.stdout.write(f"data_retention: 清理 {cleaned} 条过期数据")
         self.stdout.write(f"共发送 {total} 条提醒。")
