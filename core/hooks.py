@@ -8,6 +8,8 @@ Hooks in use:
 - `home_cards(user) -> list[dict(label, value, url)]` — counts on the home page.
 - `person_sections(request, person) -> list[dict(title, html)]` — sections of a person's profile page.
 - `organisation_sections(request, org) -> list[dict(title, html)]` — sections of an organisation's page.
+- `person_data(person) -> list[dict(title, headers, rows)]` — extra sheets of a person's data export
+  (`members/persondata.py`) for what is linked to the person other than by a relation to `members.Person`.
 """
 
 from django.apps import apps

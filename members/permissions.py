@@ -20,3 +20,10 @@ permissions.register(
 )
 permissions.register("members.term", "view", OFFICE | PERSONS)
 permissions.register("members.term", "create", STAFF_ONLY, reason="只有工作人员可以新建届次。")
+# PIPL right of access: staff hand a person everything held about them (members download their own).
+permissions.register(
+    "members.person",
+    "export_personal_data",
+    STAFF_ONLY,
+    reason="只有工作人员可以代为导出他人的全部个人数据；委员和顾问可以下载本人的数据。",
+)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/", views.person_detail, name="detail"),
     path("<int:pk>/edit/", views.person_edit, name="edit"),
     path("<int:pk>/reveal/", views.person_reveal, name="reveal"),
+    path("<int:pk>/data.xlsx", views.person_data, name="data"),
     path("<int:pk>/photo/", views.person_photo, name="photo"),
     path("<int:pk>/delete/", views.person_delete, name="delete"),
     path("<int:pk>/positions/", views.position_add, name="position_add"),

@@ -60,6 +60,28 @@ def person_me(request):
     return redirect("members:detail", pk=person.pk)
 
 
+@login_required
+def person_data(request, pk: int):
+    """What the platform holds about a person, as one Excel file: members and advisors their own, staff for a
+    person on request. Logged in the sensitive-data access log (one row, kind 导出)."""
+    from core.sensitive import log_export
+
+    from .persondata import person_data_response
+
+    person = permissions.get_visible_or_404(Person, request.user, pk=pk)
+    own = person.user_id is not None and person.user_id == request.user.pk
+    if not own:
+        permissions.require(request.user, "export_personal_data", person)
+    log_export(
+        user=request.user,
+        objs=[person],
+        fields="全部个人数据",
+        detail="个人数据导出（本人下载）" if own else "个人数据导出（工作人员代为导出）",
+        ip=client_ip(request),
+    )
+    return person_data_response(person)
+
+
 def _sensitive_display(person, revealed: dict) -> dict:
     docs = revealed.get("documents")
     phones = revealed.get("phones")
