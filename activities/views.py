@@ -22,6 +22,7 @@ from core.http import safe_next
 from core.pagination import paginate, query_without_page
 from core.text import to_traditional
 from members.models import Person
+from members.selectors import person_scope
 
 from . import ics, selectors, services
 from .forms import ActivityForm, BriefingForm, FileForm, KindForm, ReportForm, StopForm
@@ -715,14 +716,18 @@ def _period(request):
 
 @login_required
 def summary(request):
+    """Attendance per person over a period; `term`, `region`, `sector` narrow whose invitations (the
+    leaders' overview links here from its monthly attendance chart), with the totals of what is counted."""
     permissions.require(request.user, "export", Activity)
     start, end = _period(request)
-    qs = selectors.attendance_summary(user=request.user, start=start, end=end)
+    persons = person_scope(request.GET)
+    qs = selectors.attendance_summary(user=request.user, start=start, end=end, persons=persons)
     page = paginate(request, qs, per_page=50)
+    totals = selectors.attendance_totals(user=request.user, start=start, end=end, persons=persons)
     return render(
         request,
         "activities/summary.html",
-        {"page": page, "start": start, "end": end, "query": query_without_page(request)},
+        {"page": page, "start": start, "end": end, "totals": totals, "query": query_without_page(request)},
     )
 
 
@@ -730,9 +735,10 @@ def summary(request):
 def summary_export(request):
     permissions.require(request.user, "export", Activity)
     start, end = _period(request)
+    persons = person_scope(request.GET)
     rows = (
         (r["person__name"], r["invited"], r["checked_in"], r["leave"], r["absent"], r["declined"])
-        for r in selectors.attendance_summary(user=request.user, start=start, end=end)
+        for r in selectors.attendance_summary(user=request.user, start=start, end=end, persons=persons)
     )
     return excel_response(
         f"出勤汇总-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",

@@ -151,3 +151,46 @@ def duplicate_groups(user) -> list[list[Person]]:
     all_ids = set().union(*merged) if merged else set()
     persons = {p.pk: p for p in _shaped(visible.filter(pk__in=all_ids), term=current_term())}
     return [sorted((persons[i] for i in g if i in persons), key=lambda p: p.pk) for g in merged]
+
+
+# Filters by whose records they are (term, region, sector), shared by the overview and the list pages its
+# charts link to, so a click lands on exactly the records a chart counted.
+SCOPE_FILTERS = ("term", "region", "sector")
+
+
+def person_scope(params):
+    """The ids of the persons matching `term` (had a role in that term), `region` and `sector` in `params`,
+    as a subquery for `person__in=` / `author__in=`; None when no such filter is given (no restriction).
+
+    Not a visibility filter (the records' own `visible_to` does that): it only narrows by the person's
+    attributes. An invalid value matches nobody, so a wrong link never widens to everyone."""
+    given = {k: str(params.get(k, "")).strip() for k in SCOPE_FILTERS}
+    given = {k: v for k, v in given.items() if v}
+    if not given:
+        return None
+    filterset = PersonFilterSet(given, queryset=Person.objects.all())
+    if not filterset.is_valid():
+        return Person.objects.none().values("pk")
+    return filterset.qs.order_by().values("pk")
+
+
+def person_scope_labels(params) -> list[tuple[str, str, str]]:
+    """(parameter, value, label) of the scope filters in `params`, e.g. ("region", "hk", "地区：香港")."""
+    from .models import Region, Sector
+
+    out = []
+    for key in SCOPE_FILTERS:
+        value = str(params.get(key, "")).strip()
+        if not value:
+            continue
+        label = value
+        if key == "term":
+            term = Term.objects.filter(pk=value).first() if value.isdigit() else None
+            label = f"届次：{term}" if term else "届次：（无效）"
+        elif key == "region":
+            label = f"地区：{dict(Region.choices).get(value, '（无效）')}"
+        elif key == "sector":
+            sector = Sector.objects.filter(pk=value).first() if value.isdigit() else None
+            label = f"界别：{sector.name}" if sector else "界别：（无效）"
+        out.append((key, value, label))
+    return out

@@ -24,9 +24,20 @@ def report_list(
     year: int | None = None,
     author_id: int | None = None,
     sort: str = "new",
+    adopted_level: str = "",
+    adopted: bool = False,
+    persons=None,
 ):
-    """Reports the user may see, filtered; `q` matches title, number or author (either script)."""
+    """Reports the user may see, filtered; `q` matches title, number or author (either script); `level` is
+    adopted or instructed at that level; `adopted_level` adopted (采用, with or without an instruction) at
+    that level; `adopted` adopted at any level; `persons` narrows to these authors (ids subquery)."""
     qs = OpinionReport.objects.visible_to(user).select_related("author", "owner_org")
+    if persons is not None:
+        qs = qs.filter(author__in=persons)
+    if adopted or adopted_level:
+        qs = qs.filter(ADOPTED)
+    if adopted_level:
+        qs = qs.filter(adopted_level=adopted_level)
     if q:
         qs = qs.filter(search_text__contains=normalise(q))
     if status:
@@ -38,6 +49,24 @@ def report_list(
     if author_id:
         qs = qs.filter(author_id=author_id)
     return qs.order_by(*SORTS.get(sort, SORTS["new"]))
+
+
+ADOPTED = Q(status__in=[ReportStatus.ADOPTED, ReportStatus.INSTRUCTED])
+
+
+def report_figures(*, user, year: int | None = None, persons=None) -> dict:
+    """The register's counts for a year (the same `year` meaning as the register's filter): submitted (past
+    draft), adopted, instructed, and adopted by level. Two queries; each count matches `report_list` with
+    the corresponding filter."""
+    base = report_list(user=user, year=year, persons=persons).order_by()
+    figures = base.aggregate(
+        submitted=Count("id", filter=~Q(status=ReportStatus.DRAFT)),
+        adopted=Count("id", filter=ADOPTED),
+        instructed=Count("id", filter=Q(status=ReportStatus.INSTRUCTED)),
+    )
+    by_level = dict(base.filter(ADOPTED).values_list("adopted_level").annotate(n=Count("id")).order_by())
+    figures["adopted_by_level"] = {level: by_level.get(level, 0) for level in ReportLevel.values}
+    return figures
 
 
 _SUBMITTED = ~Q(opinion_reports__status=ReportStatus.DRAFT)

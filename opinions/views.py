@@ -11,6 +11,7 @@ from core.exports import excel_response, stream
 from core.pagination import paginate, query_without_page
 from core.sorting import apply_sort
 from core.workflow import log_for
+from members.selectors import person_scope
 
 from . import services
 from .forms import ReportForm, TransitionForm
@@ -18,7 +19,7 @@ from .models import MAX_CHARS, OpinionReport, ReportLevel, ReportStatus
 from .selectors import report_list
 from .workflows import report_workflow
 
-_FILTERS = ("q", "status", "level", "year")
+_FILTERS = ("q", "status", "level", "adopted_level", "adopted", "year")
 _SORTS = {
     "created": "created_at",
     "number": "number",
@@ -37,7 +38,10 @@ def _filtered(request):
         q=params["q"],
         status=params["status"],
         level=params["level"],
+        adopted_level=params["adopted_level"] if params["adopted_level"] in ReportLevel.values else "",
+        adopted=params["adopted"] == "1",
         year=year,
+        persons=person_scope(request.GET),
     )
     qs, sort = apply_sort(qs, request, _SORTS, "-created")
     params["sort"] = sort

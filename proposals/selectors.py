@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,7 +19,10 @@ from .models import (
     Progress,
     Proposal,
     ProposalStatus,
+    Rating,
+    RatingValue,
     Reply,
+    ReplyClass,
     ReplyStatus,
 )
 
@@ -62,13 +65,25 @@ def proposal_list(
     due: str = "",
     mine: str = "",
     sort: str = "new",
+    year: str | int = "",
+    unit_role: str = "",
+    reply_class: str = "",
+    rating: str = "",
+    outcome: str = "",
+    persons=None,
 ):
     """Visible proposals with their author, session and active handling units (a fixed number of queries).
 
-    Filters: text (title, proposer, origin; either script), status, 大会/平时, handling unit, key only,
-    session, deadline (`overdue` / `soon`), `mine` (a member's own or co-signed ones).
+    Filters: text (title, proposer, origin; either script), status, 大会/平时, handling unit (any role, or
+    `unit_role` lead = 主办/分办, co = 会办/协办), key only, session, deadline (`overdue` / `soon`), `mine` (a
+    member's own or co-signed ones), and the ones the leaders' overview counts by: `year` (submitted in that
+    year, Asia/Shanghai), `reply_class` (A/B/C of the latest approved reply), `rating` (the proposer's latest
+    rating), `outcome` (adopted / completed) and `persons` (the lead proposer among these person ids).
     """
     qs = Proposal.objects.visible_to(user).select_related("author", "session__term", "owner_org")
+    qs = _counted_filters(
+        qs, year=year, reply_class=reply_class, rating=rating, outcome=outcome, persons=persons
+    )
     if q:
         qs = qs.filter(search_text__contains=normalise(q))
     if status:
@@ -76,16 +91,14 @@ def proposal_list(
     if timing:
         qs = qs.filter(timing=timing)
     if unit:
-        qs = qs.filter(
-            Exists(Assignment.objects.filter(proposal=OuterRef("pk"), unit_id=unit, ended_at__isnull=True))
-        )
+        qs = qs.filter(_unit_q(unit, unit_role))
     if key:
         qs = qs.filter(is_key=True)
     if session:
         qs = qs.filter(session_id=session)
     today = timezone.localdate()
     if due == "overdue":
-        qs = qs.filter(status=ProposalStatus.HANDLING, reply_due__lt=today)
+        qs = qs.filter(_overdue_q(today))
     elif due == "soon":
         qs = qs.filter(
             status=ProposalStatus.HANDLING,
@@ -95,6 +108,184 @@ def proposal_list(
     if mine and user.role in (Role.MEMBER, Role.ADVISOR):
         qs = qs.filter(author__user=user)
     return qs.prefetch_related(_active_assignments()).order_by(*SORTS.get(sort, SORTS["new"]))
+
+
+# ---- the figures of the leaders' overview -------------------------------------------------------------
+# Each figure is a COUNT over `proposal_list` with the same filter expression the list page applies, so a
+# figure and the list it links to cannot disagree.
+
+LEAD_ROLES = (AssignmentRole.LEAD, AssignmentRole.SPLIT)
+CO_ROLES = (AssignmentRole.CO, AssignmentRole.ASSIST)
+UNIT_ROLES = {"lead": LEAD_ROLES, "co": CO_ROLES}
+OUTCOME_FILTERS = {"adopted": Q(outcome__adopted=True), "completed": Q(outcome__completed=True)}
+
+
+def _unit_q(unit, role: str = ""):
+    """Proposals with an active assignment of `unit` (in `role`: lead = 主办/分办, co = 会办/协办)."""
+    assignments = Assignment.objects.filter(proposal=OuterRef("pk"), unit_id=unit, ended_at__isnull=True)
+    if role in UNIT_ROLES:
+        assignments = assignments.filter(role__in=UNIT_ROLES[role])
+    return Exists(assignments)
+
+
+def _overdue_q(today):
+    return Q(status=ProposalStatus.HANDLING, reply_due__lt=today)
+
+
+def latest_replies():
+    """Approved replies of the latest replied round of their proposal (after a 不满意 the new round's reply
+    replaces the old one; under 分办 each unit replies, so a proposal may have replies of two classes)."""
+    later = Reply.objects.filter(
+        proposal=OuterRef("proposal"), status=ReplyStatus.APPROVED, round__gt=OuterRef("round")
+    )
+    return Reply.objects.filter(status=ReplyStatus.APPROVED).filter(~Exists(later))
+
+
+def decisive_ratings():
+    """Each proposal's deciding rating: the first proposer's latest one (不满意 sends it back to the unit)."""
+    later = Rating.objects.filter(
+        reply__proposal=OuterRef("reply__proposal"), person=OuterRef("person")
+    ).filter(
+        Q(reply__round__gt=OuterRef("reply__round"))
+        | Q(reply__round=OuterRef("reply__round"), id__gt=OuterRef("id"))
+    )
+    return Rating.objects.filter(person=F("reply__proposal__author")).filter(~Exists(later))
+
+
+def _counted_filters(qs, *, year="", reply_class="", rating="", outcome="", persons=None):
+    if str(year).isdigit():
+        qs = qs.filter(submitted_at__year=int(year))
+    if persons is not None:
+        qs = qs.filter(author__in=persons)
+    if reply_class in ReplyClass.values:
+        qs = qs.filter(pk__in=latest_replies().filter(reply_class=reply_class).values("proposal_id"))
+    if rating in RatingValue.values:
+        qs = qs.filter(pk__in=decisive_ratings().filter(value=rating).values("reply__proposal_id"))
+    if outcome in OUTCOME_FILTERS:
+        qs = qs.filter(OUTCOME_FILTERS[outcome])
+    return qs
+
+
+def _year_base(user, year: int, persons=None):
+    """The proposals the overview counts: visible, submitted in `year`, by these persons (no ordering)."""
+    return _counted_filters(Proposal.objects.visible_to(user), year=year, persons=persons).order_by()
+
+
+def proposal_figures(*, user, year: int, persons=None, today: dt.date | None = None) -> dict:
+    """Counts of the proposals submitted in `year`: by status, by reply class, by the proposer's rating,
+    outcomes (adopted / completed / adopted by level), key proposals and overdue ones. Five queries.
+
+    Every count matches `proposal_list(user=…, year=…, persons=…, <the same filter>)`."""
+    today = today or timezone.localdate()
+    base = _year_base(user, year, persons)
+    by_status = dict(base.values_list("status").annotate(n=Count("id")).order_by())
+    figures = base.aggregate(
+        total=Count("id"),
+        key=Count("id", filter=Q(is_key=True)),
+        overdue=Count("id", filter=_overdue_q(today)),
+        adopted=Count("id", filter=OUTCOME_FILTERS["adopted"]),
+        completed=Count("id", filter=OUTCOME_FILTERS["completed"]),
+    )
+    by_class = dict(
+        latest_replies()
+        .filter(proposal__in=base.values("pk"))
+        .values_list("reply_class")
+        .annotate(n=Count("proposal", distinct=True))
+        .order_by()
+    )
+    by_rating = dict(
+        decisive_ratings()
+        .filter(reply__proposal__in=base.values("pk"))
+        .values_list("value")
+        .annotate(n=Count("reply__proposal", distinct=True))
+        .order_by()
+    )
+    adopted_levels = dict(
+        base.filter(OUTCOME_FILTERS["adopted"])
+        .values_list("outcome__adopted_level")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {
+        "total": figures["total"],
+        "key": figures["key"],
+        "overdue": figures["overdue"],
+        "by_status": {s: by_status.get(s, 0) for s in ProposalStatus.values},
+        "by_class": {c: by_class.get(c, 0) for c in ReplyClass.values},
+        "by_rating": {v: by_rating.get(v, 0) for v in RatingValue.values},
+        "adopted": figures["adopted"],
+        "completed": figures["completed"],
+        "adopted_by_level": adopted_levels,
+    }
+
+
+def proposals_by_unit(*, user, year: int, persons=None, limit: int | None = None) -> list[dict]:
+    """Per handling unit, the proposals of `year` it holds as 主办/分办 (`lead`) and as 会办/协办 (`co`),
+    active assignments only, most first. One query; each number matches `proposal_list(unit=…,
+    unit_role=lead|co, year=…)`."""
+    rows = (
+        Assignment.objects.filter(
+            proposal__in=_year_base(user, year, persons).values("pk"), ended_at__isnull=True
+        )
+        .values("unit_id", "unit__name", "unit__short_name")
+        .annotate(
+            lead=Count("proposal", filter=Q(role__in=LEAD_ROLES), distinct=True),
+            co=Count("proposal", filter=Q(role__in=CO_ROLES), distinct=True),
+            total=Count("proposal", distinct=True),
+        )
+        .order_by("-total", "unit__name")
+    )
+    rows = rows[:limit] if limit else rows
+    return [
+        {"unit_id": r["unit_id"], "unit": r["unit__short_name"] or r["unit__name"], **_pick(r, "lead", "co")}
+        for r in rows
+    ]
+
+
+def overdue_by_unit(*, user, year: int, persons=None, today: dt.date | None = None) -> list[dict]:
+    """Per lead (主办/分办) unit, its proposals of `year` still in handling past their reply deadline. One
+    query; each number matches `proposal_list(unit=…, unit_role=lead, due=overdue, year=…)`."""
+    today = today or timezone.localdate()
+    overdue = _year_base(user, year, persons).filter(_overdue_q(today))
+    rows = (
+        Assignment.objects.filter(
+            proposal__in=overdue.values("pk"), ended_at__isnull=True, role__in=LEAD_ROLES
+        )
+        .values("unit_id", "unit__name", "unit__short_name")
+        .annotate(n=Count("proposal", distinct=True))
+        .order_by("-n", "unit__name")
+    )
+    return [
+        {"unit_id": r["unit_id"], "unit": r["unit__short_name"] or r["unit__name"], "n": r["n"]} for r in rows
+    ]
+
+
+def adopted_outcomes(*, user, year: int, persons=None):
+    """The adopted proposals of `year` with what came of them (the outcome, who adopted it), for the
+    overview's table and the yearly summary; the same rows as `proposal_list(outcome=adopted, year=…)`."""
+    return (
+        _year_base(user, year, persons)
+        .filter(OUTCOME_FILTERS["adopted"])
+        .select_related("outcome", "outcome__adopted_by", "author")
+        .defer("body", "search_text", "author__search_text", "author__notes", "author__address")
+        .order_by("submitted_at", "id")
+    )
+
+
+def key_proposals(*, user, year: int, persons=None):
+    """Key proposals (重点提案) of `year` with their supervising leaders and follow-up counts."""
+    return (
+        _year_base(user, year, persons)
+        .filter(is_key=True)
+        .select_related("author", "outcome")
+        .prefetch_related("supervisors")
+        .annotate(n_followups=Count("followups", distinct=True))
+        .order_by("submitted_at", "id")
+    )
+
+
+def _pick(row: dict, *keys) -> dict:
+    return {k: row[k] for k in keys}
 
 
 def proposal_detail(*, user, pk: int) -> Proposal:

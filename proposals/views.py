@@ -17,6 +17,7 @@ from core.exports import excel_response, pdf_response, stream
 from core.pagination import paginate, query_without_page
 from core.roles import Role
 from members.models import Session
+from members.selectors import person_scope
 from organisations.models import Organisation, ShareCapacity
 
 from . import forms, selectors, services, similarity
@@ -28,18 +29,36 @@ from .models import (
     Proposal,
     ProposalStatus,
     ProposalTiming,
+    RatingValue,
+    ReplyClass,
     ReplyStatus,
 )
 
-FILTERS = ("q", "status", "timing", "unit", "key", "session", "due", "mine", "sort")
+FILTERS = (
+    "q",
+    "status",
+    "timing",
+    "unit",
+    "unit_role",
+    "key",
+    "session",
+    "due",
+    "mine",
+    "sort",
+    "year",
+    "reply_class",
+    "rating",
+    "outcome",
+)
 
 
 def _filtered(request):
     params = {k: request.GET.get(k, "").strip() for k in FILTERS}
-    for k in ("unit", "session"):
+    for k in ("unit", "session", "year"):
         if params[k] and not params[k].isdigit():
             params[k] = ""
-    return params, selectors.proposal_list(user=request.user, **params)
+    qs = selectors.proposal_list(user=request.user, persons=person_scope(request.GET), **params)
+    return params, qs
 
 
 @login_required
@@ -55,6 +74,9 @@ def proposal_list_view(request):
             "params": params,
             "statuses": Proposal._meta.get_field("status").choices,
             "timings": ProposalTiming.choices,
+            "reply_classes": ReplyClass.choices,
+            "ratings": RatingValue.choices,
+            "years": range(timezone.localdate().year, 2017, -1),
             "units": Organisation.objects.filter(is_handling_unit=True).order_by("name"),
             "sessions": Session.objects.filter(kind="plenary").select_related("term"),
             "query": query_without_page(request),

@@ -124,9 +124,16 @@ def request_list(
     owner: str = "",
     overdue: bool = False,
     sort: str = "",
+    year: str | int = "",
+    persons=None,
 ):
-    """Visible requests (a member: only his or her own), with person, owner and helping body joined."""
+    """Visible requests (a member: only his or her own), with person, owner and helping body joined.
+    `year`: raised (registered) in that year (Asia/Shanghai); `persons`: raised by these persons (ids)."""
     qs = Request.objects.visible_to(user).select_related("person", "owner", "helping_org", "visit")
+    if str(year).isdigit():
+        qs = qs.filter(created_at__year=int(year))
+    if persons is not None:
+        qs = qs.filter(person__in=persons)
     if q:
         qs = qs.filter(search_text__contains=normalise(q))
     if status:
@@ -144,6 +151,19 @@ def request_list(
         "status": ["status", "-id"],
     }.get(sort, ["-created_at", "-id"])
     return qs.order_by(*order)
+
+
+def request_figures(*, user, year: int, persons=None, today: dt.date | None = None) -> dict:
+    """The requests raised in `year` by status, plus how many open ones are overdue: one query; each count
+    matches `request_list(user=…, year=…, status=…)` (overdue: `overdue=True`)."""
+    today = today or timezone.localdate()
+    base = request_list(user=user, year=year, persons=persons).order_by()
+    figures = base.aggregate(
+        total=Count("id"),
+        overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, deadline__lt=today)),
+        **{s: Count("id", filter=Q(status=s)) for s in RequestStatus.values},
+    )
+    return figures
 
 
 def overdue_filter(qs, today: dt.date | None = None):
@@ -191,15 +211,9 @@ def _done_visits_of(person_ref, **extra):
     return VisitPerson.objects.filter(person=person_ref, visit__status=VisitStatus.DONE, **extra)
 
 
-def coverage(*, user, year: int, today: dt.date | None = None, show: str = "uncovered") -> Coverage:
-    """Visit coverage of the user's members and advisors for `year` under the rule of the user's organisation.
-
-    Covered: at least `visits_per_period` done visits in the year. Overdue: no done visit within the last
-    `period_days` days (never visited counts as overdue). A fixed number of queries, whatever the numbers.
-    """
-    today = today or timezone.localdate()
-    rule = rule_for(getattr(user, "organisation", None))
-    since = today - dt.timedelta(days=rule.period_days)
+def _coverage_persons(user, year: int, persons=None):
+    """The persons coverage counts (visible; narrowed to `persons` ids when given), annotated with their done
+    visits in `year` (`n_year`) and their last done visit ever (`last_visit`)."""
     n_year = Subquery(
         _done_visits_of(OuterRef("pk"), visit__date__year=year)
         .values("person")
@@ -210,11 +224,38 @@ def coverage(*, user, year: int, today: dt.date | None = None, show: str = "unco
     last_visit = Subquery(
         _done_visits_of(OuterRef("pk")).values("person").annotate(d=Max("visit__date")).values("d")
     )
-    persons = (
-        Person.objects.visible_to(user)
-        .annotate(n_year=Coalesce(n_year, Value(0)), last_visit=last_visit)
-        .only("id", "name", "region", "owner_org_id")
+    qs = Person.objects.visible_to(user)
+    if persons is not None:
+        qs = qs.filter(pk__in=persons)
+    return qs.annotate(n_year=Coalesce(n_year, Value(0)), last_visit=last_visit).only(
+        "id", "name", "region", "owner_org_id"
     )
+
+
+def coverage_counts(*, user, year: int, persons=None) -> dict:
+    """Only the headline of `coverage` (persons counted, covered, the rule's threshold) in one query — for
+    the leaders' overview; the same numbers as the coverage page with the same filters."""
+    rule = rule_for(getattr(user, "organisation", None))
+    counts = _coverage_persons(user, year, persons).aggregate(
+        total=Count("id"), covered=Count("id", filter=Q(n_year__gte=rule.visits_per_period))
+    )
+    return {**counts, "visits_per_period": rule.visits_per_period}
+
+
+def coverage(
+    *, user, year: int, today: dt.date | None = None, show: str = "uncovered", persons=None
+) -> Coverage:
+    """Visit coverage of the user's members and advisors for `year` under the rule of the user's organisation.
+
+    Covered: at least `visits_per_period` done visits in the year. Overdue: no done visit within the last
+    `period_days` days (never visited counts as overdue). `show` picks the list: uncovered (default), covered,
+    overdue or all; `persons` (ids) narrows whom it counts. A fixed number of queries, whatever the numbers.
+    """
+    today = today or timezone.localdate()
+    rule = rule_for(getattr(user, "organisation", None))
+    since = today - dt.timedelta(days=rule.period_days)
+    scope = persons
+    persons = _coverage_persons(user, year, scope)
     counts = persons.aggregate(
         total=Count("id"),
         covered=Count("id", filter=Q(n_year__gte=rule.visits_per_period)),
@@ -223,6 +264,8 @@ def coverage(*, user, year: int, today: dt.date | None = None, show: str = "unco
     )
     if show == "overdue":
         listed = persons.filter(Q(last_visit__isnull=True) | Q(last_visit__lt=since))
+    elif show == "covered":
+        listed = persons.filter(n_year__gte=rule.visits_per_period)
     elif show == "all":
         listed = persons
     else:
@@ -230,6 +273,8 @@ def coverage(*, user, year: int, today: dt.date | None = None, show: str = "unco
     listed = listed.order_by("last_visit", "name", "id")
 
     visits = Visit.objects.visible_to(user).filter(status=VisitStatus.DONE, date__year=year)
+    if scope is not None:
+        visits = visits.filter(pk__in=VisitPerson.objects.filter(person__in=scope).values("visit_id"))
     per_visitor = list(
         VisitVisitor.objects.filter(visit__in=visits.values("pk"))
         .values("user_id", "user__full_name", "user__username")

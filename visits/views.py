@@ -18,6 +18,7 @@ from core.pagination import paginate, query_without_page
 from core.sensitive import client_ip
 from core.workflow import log_for
 from members.models import Person
+from members.selectors import person_scope
 from organisations.models import Organisation
 
 from . import selectors, services
@@ -289,12 +290,13 @@ visit_photo_add = VISIT_ACTIONS.view("photo_add")
 
 # ---- requests ----
 
-_REQUEST_FILTERS = ("q", "status", "category", "owner", "sort")
+_REQUEST_FILTERS = ("q", "status", "category", "owner", "sort", "year")
 
 
 def _request_params(request):
     params = _params(request, _REQUEST_FILTERS)
     params["overdue"] = request.GET.get("overdue") == "1"
+    params["persons"] = person_scope(request.GET)
     return params
 
 
@@ -316,6 +318,7 @@ def request_list(request, overdue: bool = False):
             "query": query_without_page(request),
             "statuses": RequestStatus.choices,
             "categories": RequestCategory.choices,
+            "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
             "owners": selectors.visitors_choices(user),
             "today": timezone.localdate(),
             "can_create": permissions.can(user, "create", Request),
@@ -566,7 +569,7 @@ def coverage(request):
     permissions.require(user, "view", Visit)
     year = _year(request)
     show = request.GET.get("show", "uncovered")
-    cov = selectors.coverage(user=user, year=year, show=show)
+    cov = selectors.coverage(user=user, year=year, show=show, persons=person_scope(request.GET))
     page = paginate(request, cov.persons, per_page=50)
     return render(
         request,

@@ -71,6 +71,7 @@ DOMAIN_APPS = [
     "visits",
     "consultations",
     "archives",
+    "dashboard",  # reads every app above through its selectors: keep it after them
 ]
 
 INSTALLED_APPS = [
