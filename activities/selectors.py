@@ -53,9 +53,13 @@ def activity_list(
     when: str = "",
     sort: str = "-starts_at",
     counts: bool = True,
+    cancelled: str = "",
 ):
-    """Visible activities with kind, organiser and attendance counts; `when` = upcoming / past."""
+    """Visible activities with kind, organiser and attendance counts; `when` = upcoming / past; `cancelled`
+    "0" leaves out cancelled activities, "1" lists only them."""
     qs = Activity.objects.visible_to(user).select_related("kind", "owner_org")
+    if cancelled in ("0", "1"):
+        qs = qs.filter(is_cancelled=cancelled == "1")
     if q:
         qs = qs.filter(search_text__contains=normalise(q))
     if kind:
@@ -136,11 +140,17 @@ def _local_midnight(day: dt.date) -> dt.datetime:
 
 
 def counted_invitations(*, user, start: dt.date, end: dt.date, persons=None):
-    """The invitations attendance figures count: visible, of activities not cancelled whose start falls
-    (Asia/Shanghai date) from `start` to `end` inclusive; `persons` (ids subquery, e.g.
+    """The invitations attendance figures count: those of the persons the user may see (a member or advisor:
+    their own), to activities not cancelled whose start falls (Asia/Shanghai date) from `start` to `end`
+    inclusive — whoever organised the activity, since a person's attendance is theirs wherever it took
+    place (the performance archive counts it so too). `persons` (ids subquery, e.g.
     `members.selectors.person_scope`) narrows to whose invitations they are. One definition for the
     attendance summary, the monthly figures and the leaders' overview, so their numbers agree."""
-    qs = Invitation.objects.visible_to(user).filter(
+    if user.is_person:
+        qs = Invitation.objects.visible_to(user)
+    else:
+        qs = Invitation.objects.filter(person__in=Person.objects.visible_to(user).values("pk"))
+    qs = qs.filter(
         activity__starts_at__gte=_local_midnight(start),
         activity__starts_at__lt=_local_midnight(end + dt.timedelta(days=1)),
         activity__is_cancelled=False,
@@ -365,3 +375,38 @@ def latest_activity_year(*, user, now: dt.datetime | None = None) -> int | None:
         .first()
     )
     return timezone.localtime(latest).year if latest else None
+
+
+# ---- Figures for the yearly work summary (dashboard) -----------------------------------------------------
+
+
+def activity_figures(*, user, year: int) -> dict:
+    """The activities of `year` that took place (not cancelled), by kind, with the stops of the multi-stop
+    trips: two queries; each count matches `activity_list(year=…, kind=…, cancelled="0")`."""
+    held = activity_list(user=user, year=year, counts=False).filter(is_cancelled=False)
+    by_kind = list(
+        held.values("kind_id", "kind__name", "kind__is_trip", "kind__order")
+        .annotate(n=Count("id"))
+        .order_by("kind__order", "kind_id")
+    )
+    activities = list(
+        held.prefetch_related(
+            Prefetch("stops", queryset=TripStop.objects.order_by("order", "start_date", "id"))
+        )
+        .select_related(None)
+        .only("id", "title", "place", "starts_at", "kind_id", "support_amount")
+        .order_by("starts_at", "id")
+    )
+    return {
+        "total": sum(k["n"] for k in by_kind),
+        "by_kind": [
+            {
+                "kind_id": k["kind_id"],
+                "kind": k["kind__name"],
+                "is_trip": k["kind__is_trip"],
+                "n": k["n"],
+                "activities": [a for a in activities if a.kind_id == k["kind_id"]],
+            }
+            for k in by_kind
+        ],
+    }

@@ -30,7 +30,7 @@ from .models import Activity, ActivityFile, ActivityKind, Briefing, Invitation, 
 from .models import InvitationStatus as S
 from .workflows import INVITATION
 
-_FILTERS = ("q", "kind", "year", "when", "sort")
+_FILTERS = ("q", "kind", "year", "when", "sort", "cancelled")
 
 
 def _params(request):

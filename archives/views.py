@@ -79,6 +79,9 @@ def statistics(request):
     except NoRuleSet as exc:
         return _no_rule_set(request, exc, title="履职统计")
     rows, sort = selectors.sort_rows(table, request.GET.get("sort", "name"))
+    unmet = request.GET.get("unmet", "").strip()
+    if unmet:  # persons below the minimums: any of them ("any"), or the one with this label
+        rows = [r for r in rows if any(unmet in ("any", u.label) for u in r.unmet)]
     if request.GET.get("export") == "xlsx":
         permissions.require(user, "export", Archive)
         return _statistics_excel(request, table, rows)
@@ -112,6 +115,8 @@ def statistics(request):
             "query": query_without_page(request),
             "filters": _filter_form(request),
             "all_items": all_items,
+            "unmet": unmet,
+            "minimums": [m.label for m in table.rules.minimums],
             "totals": [_cell(table.totals[c.key], c.item.is_amount) for c in table.columns],
             "averages": [fmt(table.averages[c.key]) for c in table.columns],
             "can_export": permissions.can(user, "export", Archive),

@@ -170,7 +170,8 @@ def attendance_panel(user, f: Filters) -> tuple[Panel, dict]:
         "combo",
         [f"{m['month']}月" for m in months],
         [invited, checked, Series("出勤率（%）", rates, kind="line")],
-        note="受邀：当月开始、未取消的活动的邀请人次；签到：其中已签到的人次；出勤率 = 签到 ÷ 受邀。"
+        note="受邀：委员、顾问收到的邀请中，活动在当月开始、未取消的人次（含其他单位组织的活动，与履职统计一致）；"
+        "签到：其中已签到的人次；出勤率 = 签到 ÷ 受邀。"
         "点击月份打开该月的出勤汇总（按人）。",
         empty="本年没有活动邀请",
     )
@@ -299,7 +300,7 @@ def opinion_panel(user, f: Filters) -> tuple[Panel, dict]:
                 ],
             )
         ],
-        note=f"{f.year}年的社情民意信息中被采用的（含获领导批示的），按采用层级。"
+        note=f"{f.year}年报送的社情民意信息中被采用的（含获领导批示的），按采用层级。"
         f"本年报送 {figures['submitted']} 篇，采用 {figures['adopted']} 篇，获批示 {figures['instructed']} 篇。",
         empty="本年尚无被采用的社情民意信息",
     )
@@ -348,6 +349,69 @@ def coverage_panel(user, f: Filters) -> tuple[Panel, dict]:
     return panel, figures
 
 
+def donation_panel(user, f: Filters) -> Panel | None:
+    """Donations by programme from the archives' ledger (verified donations, and activities' support amounts
+    not yet entered there). Committee-wide: a donation is not one person's record, so the person filters do
+    not apply to it."""
+    try:
+        from archives.selectors import UNLINKED, donation_totals
+    except ImportError:  # an installation without the archives app
+        return None
+    rows = donation_totals(user, year=f.year, group_by="programme")
+
+    def url(key):
+        if key == UNLINKED:
+            return link("archives:donations", year=f.year)  # lists the activities still to enter
+        return link("archives:donations", year=f.year, programme=key, verified="yes")
+
+    return Panel(
+        "donations",
+        "捐赠与资助（按项目，元）",
+        "bar",
+        [r["label"] for r in rows],
+        [
+            Series(
+                "金额（元）", [Cell(float(r["amount"]), url(r["key"]), f"{r['amount']:,.2f}") for r in rows]
+            )
+        ],
+        note="已核实的捐赠台账，以及活动报告中记录、尚未登记入台账的资助；按全委员会统计，不按届次、地区、界别筛选。",
+        empty="本年没有捐赠记录",
+    )
+
+
+def minimums_panel(user, f: Filters) -> Panel:
+    """Members and advisors below the year's minimum requirements (履职最低要求), from the archives' live
+    statistics (`performance_table`, the same table staff open): how many miss any, and each minimum. Raises
+    `archives.selectors.NoRuleSet` when the year has no rule set."""
+    from archives.selectors import performance_table
+
+    table = performance_table(user, year=f.year, filters=f.scope_params)
+    labels = [m.label for m in table.rules.minimums]
+    counts = {label: 0 for label in labels}
+    for row in table.rows:  # the table's rows are already computed in Python by the archives' scoring
+        for unmet in row.unmet:
+            counts[unmet.label] = counts.get(unmet.label, 0) + 1
+
+    def url(unmet):
+        return link("archives:statistics", f, year=f.year, unmet=unmet)
+
+    return Panel(
+        "minimums",
+        "未达到履职最低要求的委员、顾问",
+        "hbar",
+        ["任一项未达到", *labels],
+        [
+            Series(
+                "人数",
+                [Cell(table.unmet_count, url("any"))] + [Cell(counts[label], url(label)) for label in labels],
+            )
+        ],
+        note=f"按{table.rules.label}的最低要求，{table.count} 人中 {table.unmet_count} 人至少一项未达到；"
+        "点击打开履职统计表中的这些人员。",
+        empty="全部达到最低要求",
+    )
+
+
 # ---- the whole page ----------------------------------------------------------------------------------------
 
 
@@ -361,10 +425,11 @@ def overview(*, user, filters: Filters) -> Overview:
     coverage, cf = coverage_panel(user, f)
     figures = key_figures(f, att=att, pf=pf, of=of, rf=rf, cf=cf)
     outcomes = list(proposals.adopted_outcomes(user=user, year=f.year, persons=f.persons)[:OUTCOMES_SHOWN])
+    donations = donation_panel(user, f)
     return Overview(
         filters=f,
         figures=figures,
-        panels=[attendance, *proposal_list, opinion, requests, coverage],
+        panels=[attendance, *proposal_list, opinion, requests, coverage, *([donations] if donations else [])],
         outcomes=outcomes,
     )
 

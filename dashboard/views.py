@@ -11,7 +11,7 @@ from core.text import to_traditional
 
 from . import selectors
 from .forms import OverviewFilterForm
-from .models import Overview
+from .models import Overview, WorkSummary
 
 
 def _filters(request) -> selectors.Filters:
@@ -60,10 +60,46 @@ def overview(request):
             "sector": filters.sector,
         }
     )
+    from urllib.parse import urlencode
+
     return render(
         request,
         "dashboard/overview.html",
-        {"data": data, "charts": charts, "filters": filters, "form": form},
+        {
+            "data": data,
+            "charts": charts,
+            "filters": filters,
+            "form": form,
+            "show_minimums": _has_archives(),
+            "can_summary": permissions.can(request.user, "view", WorkSummary),
+            "query": urlencode({"year": filters.year, **filters.scope_params}),
+        },
+    )
+
+
+def _has_archives() -> bool:
+    from django.apps import apps
+
+    return apps.is_installed("archives")
+
+
+@login_required
+def minimums(request):
+    """The overview's panel of persons below the minimums, loaded after the page (htmx): the live scoring of
+    every person takes longer than the rest of the overview together."""
+    from archives.selectors import NoRuleSet
+
+    permissions.require(request.user, "view", Overview)
+    filters = _filters(request)
+    try:
+        panel = selectors.minimums_panel(request.user, filters)
+    except NoRuleSet as exc:
+        return render(request, "dashboard/_no_rule_set.html", {"message": exc.message, "year": filters.year})
+    chart = panel.chart_data()
+    return render(
+        request,
+        "dashboard/_panel.html",
+        {"panel": panel, "chart": _traditional(chart) if request.wants_traditional else chart},
     )
 
 
@@ -78,3 +114,38 @@ def home_section(request) -> list[dict]:
         "dashboard/_home_section.html", {"figures": figures, "filters": filters}, request=request
     )
     return [{"title": f"{filters.year}年履职总览", "html": html, "order": 0}]
+
+
+def _summary_draft(request):
+    from . import summary
+
+    year = _filters(request).year
+    org = request.user.organisation
+    name = org.name if org is not None else "本委员会"
+    return summary.build(user=request.user, year=year, organisation_name=name)
+
+
+@login_required
+def work_summary(request):
+    """年度工作总结（草稿）: the draft on screen, each figure followed by its source number; the sources below."""
+    permissions.require(request.user, "view", WorkSummary)
+    draft = _summary_draft(request)
+    return render(
+        request,
+        "dashboard/summary.html",
+        {
+            "draft": draft,
+            "form": OverviewFilterForm(initial={"year": draft.year}),
+            "can_export": permissions.can(request.user, "export", WorkSummary),
+        },
+    )
+
+
+@login_required
+def work_summary_docx(request):
+    """The same draft as a Word document for staff to edit."""
+    from .word import docx_response
+
+    permissions.require(request.user, "export", WorkSummary)
+    draft = _summary_draft(request)
+    return docx_response(draft, f"{draft.title}.docx", traditional=request.wants_traditional)

@@ -44,8 +44,8 @@ def report_list(
         qs = qs.filter(status=status)
     if level:
         qs = qs.filter(Q(adopted_level=level) | Q(instruction_level=level))
-    if year:
-        qs = qs.filter(created_at__year=year)
+    if year:  # the year it was submitted (报送), as the performance archive credits it; drafts have none
+        qs = qs.filter(submitted_at__year=year)
     if author_id:
         qs = qs.filter(author_id=author_id)
     return qs.order_by(*SORTS.get(sort, SORTS["new"]))

@@ -469,3 +469,45 @@ def solved_request_counts_by_person(*, start, end, persons=None) -> dict[int, in
 
 def solved_request_records(*, start, end, person_id: int):
     return _archive_requests(start=start, end=end).filter(person_id=person_id).order_by("solved_at", "id")
+
+
+# ---- Figures for the yearly work summary (dashboard) -----------------------------------------------------
+
+
+def visit_figures(*, user, year: int) -> dict:
+    """Visits done in `year` by mode, and their total: one query; each count matches `visit_list(year=…,
+    status=done, mode=…)`."""
+    rows = dict(
+        Visit.objects.visible_to(user)
+        .filter(status=VisitStatus.DONE, date__year=year)
+        .values_list("mode")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    from .models import VisitMode
+
+    by_mode = {m: rows.get(m, 0) for m in VisitMode.values}
+    return {"total": sum(by_mode.values()), "by_mode": by_mode}
+
+
+def liaison_figures(*, user, year: int) -> dict:
+    """Liaison events of `year` (as `liaison_event_list(year=…)` lists them) and the bodies they involved,
+    most contacted first: two queries."""
+    events = liaison_event_list(user=user, year=str(year)).order_by()
+    orgs = list(
+        LiaisonEventOrg.objects.filter(event__in=events.values("pk"))
+        .values("organisation_id", "organisation__name", "organisation__short_name")
+        .annotate(n=Count("event", distinct=True))
+        .order_by("-n", "organisation__name")
+    )
+    return {
+        "events": events.count(),
+        "organisations": [
+            {
+                "id": o["organisation_id"],
+                "name": o["organisation__short_name"] or o["organisation__name"],
+                "n": o["n"],
+            }
+            for o in orgs
+        ],
+    }

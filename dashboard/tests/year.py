@@ -111,7 +111,9 @@ def build(orgs, users) -> SimpleNamespace:
     _invite(before, p1, "checked_in")
     after = _activity(orgs, at(2026, 1, 1, 0, 0))
     _invite(after, p1, "checked_in")
-    elsewhere = _activity(orgs, at(2025, 6, 5), owner_org=orgs.other_committee)  # not the leader's
+    elsewhere = _activity(
+        orgs, at(2025, 6, 5), owner_org=orgs.other_committee
+    )  # organised by another committee
     _invite(elsewhere, p1, "checked_in")
 
     # ---- proposals (through the services, then dated into 2025) ----
@@ -222,8 +224,9 @@ def build(orgs, users) -> SimpleNamespace:
 EXPECTED = {
     # month → (invited, checked in): January 4 invited (P1, P2 checked in; P3 absent; P4 on leave); the
     # 23:30 activity of 31 March is March (P1, P3 in; P4 declined); the 00:30 one of 1 April is April.
-    "attendance": {1: (4, 2), 3: (3, 2), 4: (2, 1)},
-    "attendance_total": (9, 5),
+    # June: 陈大文 checked in at another committee's activity — his attendance wherever it took place.
+    "attendance": {1: (4, 2), 3: (3, 2), 4: (2, 1), 6: (1, 1)},
+    "attendance_total": (10, 6),
     "proposals_total": 5,  # Pr1–Pr5; not the 2026 one nor the draft
     "by_status": {"handling": 1, "closed": 2, "submitted": 1, "not_filed": 1},
     "by_unit": {"市体育局": (2, 0), "市规划和自然资源局": (1, 1)},  # (主办, 会办)
@@ -250,9 +253,9 @@ EXPECTED_MACAO = {
     "coverage": {"total": 1, "covered": 1},
 }
 
-# The 14th term (P1, P2, P3; not 张旧届): January 3 invited / 2 in, March 2/2, April 2/1.
+# The 14th term (P1, P2, P3; not 张旧届): January 3 invited / 2 in, March 2/2, April 2/1, June 1/1.
 EXPECTED_TERM14 = {
-    "attendance": {1: (3, 2), 3: (2, 2), 4: (2, 1)},
+    "attendance": {1: (3, 2), 3: (2, 2), 4: (2, 1), 6: (1, 1)},
     "proposals_total": 5,
     "coverage": {"total": 3, "covered": 2},
 }

@@ -50,7 +50,8 @@
 
   function draw(el) {
     var source = document.getElementById(el.getAttribute("data-source"));
-    if (!source || !window.echarts) { return; }
+    if (!source || !window.echarts || el.getAttribute("data-drawn")) { return; }
+    el.setAttribute("data-drawn", "1");
     var spec = JSON.parse(source.textContent);
     // SVG renders crisply on paper and scales when the page is printed.
     var chart = window.echarts.init(el, null, {renderer: "svg"});
@@ -64,8 +65,15 @@
 
   function resizeAll() { charts.forEach(function (c) { c.resize(); }); }
 
+  function drawIn(root) {
+    Array.prototype.forEach.call(root.querySelectorAll(".chart[data-source]"), draw);
+  }
+
+  // Panels loaded after the page (htmx), e.g. the persons below the minimums, are drawn when they arrive.
+  document.addEventListener("htmx:load", function (e) { drawIn(e.target.parentNode || document); });
+
   document.addEventListener("DOMContentLoaded", function () {
-    Array.prototype.forEach.call(document.querySelectorAll(".chart[data-source]"), draw);
+    drawIn(document);
     window.addEventListener("resize", resizeAll);
     window.addEventListener("beforeprint", resizeAll);
     window.addEventListener("afterprint", resizeAll);
