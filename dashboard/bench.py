@@ -1,5 +1,6 @@
 """The leaders' overview for a committee of 2,000 members and advisors (target: under 300 ms on SQLite; its
-query count is pinned flat in the tests). A committee of its own, with a year of every kind of record:
+query count is pinned flat in the tests), its panel of persons below the minimums (loaded after the page: it
+scores every person), and the work summary draft (page and Word). A committee of its own, with a year of every kind of record:
 20 activities × 2,000 invitations, 1,000 proposals (assigned, replied, rated, some adopted), 600 public-opinion
 reports, 400 requests, 3,000 visits."""
 
@@ -200,6 +201,12 @@ def _committee(ctx, n_persons: int):
             [VisitPerson(visit=v, person=visitable[i % len(visitable)]) for i, v in enumerate(visits)]
         )
         VisitVisitor.objects.bulk_create([VisitVisitor(visit=v, user=leader) for v in visits])
+        from archives.services import rule_set_create_default
+
+        staff = UserFactory(
+            username=f"bench-overview-staff{n_persons}", role=Role.STAFF, organisation=committee
+        )
+        rule_set_create_default(actor=staff, year=YEAR)
         return leader
 
     return ctx.once(f"dashboard-committee-{n_persons}", build)
@@ -215,6 +222,23 @@ def _overview(ctx):
         )
     leader = _committee(ctx, 2000)
     rows.append({"persons": 2000, "filters": "leader's home (key figures)", **page(leader, "/")})
+    rows.append(
+        {
+            "persons": 2000,
+            "filters": "below the minimums (htmx panel)",
+            **page(leader, f"/dashboard/minimums/?year={YEAR}"),
+        }
+    )
+    rows.append(
+        {"persons": 2000, "filters": "work summary draft", **page(leader, f"/dashboard/summary/?year={YEAR}")}
+    )
+    rows.append(
+        {
+            "persons": 2000,
+            "filters": "work summary .docx",
+            **page(leader, f"/dashboard/summary.docx?year={YEAR}"),
+        }
+    )
     return rows
 
 

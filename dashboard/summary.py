@@ -210,6 +210,7 @@ def _guidance(w: _Writer, user, f: Filters) -> Section:
 def _advice(w: _Writer, user, f: Filters) -> Section:
     y = f.year
     section = Section("二、精准协商建言，推动履职见实效")
+    section.paragraphs += _consultations(w, user, y)
     pf = proposals.proposal_figures(user=user, year=y)
 
     def plist(**params):
@@ -377,6 +378,96 @@ def _advice(w: _Writer, user, f: Filters) -> Section:
         ]
         section.paragraphs.append(Paragraph(parts))
     return section
+
+
+def _consultations(w: _Writer, user, y: int) -> list[Paragraph]:
+    """Consultation meetings of the year (topics collected and chosen, speeches) and research topics with
+    their partner bodies and adopted results."""
+    from consultations import selectors as consultations
+
+    out = []
+    meetings = list(consultations.meeting_list(user=user, year=y).order_by("date", "id"))
+    if meetings:
+        out.append(
+            Paragraph(
+                [
+                    "围绕重点、热点、难点问题精准建言，全年召开协商会议",
+                    w.fact(
+                        len(meetings),
+                        "协商会议",
+                        f"consultations.selectors.meeting_list(year={y})",
+                        link("consultations:meeting_list", year=y),
+                    ),
+                    "次。",
+                ]
+            )
+        )
+    for m in meetings:
+        topics = f"/consultations/{m.pk}/topics/"
+        out.append(
+            Paragraph(
+                [
+                    Name(f"{m.date:%-m月%-d日}"),
+                    "召开",
+                    Name(m.title),
+                    "，会前征集选题",
+                    w.fact(
+                        m.topic_count, f"“{m.title}”征集的选题", "consultations.Topic：该会议的选题", topics
+                    ),
+                    "个，协商确定",
+                    w.fact(
+                        m.selected_count,
+                        f"“{m.title}”确定的选题",
+                        "consultations.Topic：状态为已确定",
+                        topics,
+                    ),
+                    "个，安排发言",
+                    w.fact(
+                        m.speech_count,
+                        f"“{m.title}”的发言（不含撤回）",
+                        "consultations.Speech：该会议的发言",
+                        f"/consultations/{m.pk}/",
+                    ),
+                    "篇。",
+                ]
+            )
+        )
+    research = list(consultations.research_list(user=user, year=y).order_by("start_date", "id"))
+    if research:
+        partners = consultations.partners_for([t.pk for t in research])
+        names = sorted({o.display_name for t in research for o in partners.get(t.pk, [])})
+        out.append(
+            Paragraph(
+                [
+                    *(["加强与", Name(_join(names)), "等单位的协作，"] if names else []),
+                    "开展课题研究",
+                    w.fact(
+                        len(research),
+                        "课题研究（本年在研或结题）",
+                        f"consultations.selectors.research_list(year={y})",
+                        link("consultations:research_list", year=y),
+                    ),
+                    "项：",
+                    Name(_join([f"《{t.title}》" for t in research])),
+                    "。",
+                ]
+            )
+        )
+        for t in research:
+            if t.adopted_by_id and t.outcome:
+                out.append(
+                    Paragraph(
+                        [
+                            Name(f"《{t.title}》"),
+                            "的成果被",
+                            Name(t.adopted_by.display_name),
+                            "采纳。",
+                            Name(t.outcome.rstrip("。")),
+                            "。",
+                        ]
+                    )
+                )
+    return out
 
 
 # ---- 三、联谊交友、走访谈心 -------------------------------------------------------------------------------

@@ -181,3 +181,34 @@ def test_the_summary_query_count_does_not_grow_with_the_records(
     with django_assert_max_num_queries(60) as many:
         assert client.get(url).status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_consultation_meetings_and_research_topics_are_told_from_their_records(client, orgs, users):
+    from consultations import services as cs
+    from consultations.tests.factories import make_meeting, make_topic, select
+
+    staff = users["staff"]
+    from consultations.models import Meeting
+
+    meeting = make_meeting(staff, title="市领导与港澳委员座谈会")  # topics are collected before it …
+    select(staff, make_topic(users["member"], meeting, title="支持港澳青年在穗创新创业"))
+    make_topic(users["advisor"], meeting, title="华侨历史建筑保护")
+    Meeting.objects.filter(pk=meeting.pk).update(date=dt.date(2025, 1, 7))  # … and it took place in 2025
+    cs.research_create(
+        actor=staff,
+        title="港澳药械通扩容研究",
+        lead_body=orgs.province,
+        start_date=dt.date(2025, 2, 1),
+        end_date=dt.date(2025, 9, 30),
+        partners=[orgs.district],
+    )
+    draft = _draft(staff)
+    text = _text(draft)
+    assert "全年召开协商会议1次" in text
+    assert "1月7日召开市领导与港澳委员座谈会，会前征集选题2个，协商确定1个，安排发言0篇" in text
+    assert (
+        "加强与天河区政协、省政协等单位的协作，开展课题研究1项：《港澳药械通扩容研究》" in text
+    )  # lead body too
+    client.force_login(staff)
+    meetings = next(f for f in draft.facts if f.label == "协商会议")
+    assert client.get(meetings.url).context["page"].paginator.count == 1
