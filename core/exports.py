@@ -6,13 +6,15 @@ cell types, so there text that a spreadsheet would evaluate gets a leading quote
 
 import csv
 import datetime as dt
-import io
 import re
+import tempfile
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from urllib.parse import quote
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from .text import to_traditional
 
@@ -64,61 +66,70 @@ def excel_response(
 ) -> HttpResponse:
     """An .xlsx with a bold frozen header row, column widths, text as text, numbers as numbers and real dates.
 
-    Write-only mode: openpyxl streams the rows to a temporary file as they come, so memory stays flat in the
-    number of rows as long as `rows` is a lazy iterator; only the compressed file is held at the end."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    XlsxWriter in constant-memory mode writes each row to a temporary file as it comes (strings inline, no
+    shared-string table), so memory stays flat in the number of rows as long as `rows` is a lazy iterator;
+    only the compressed file is held at the end. Every string is written as a string: `=…` or `+852 …` is
+    shown as typed, never evaluated, and reads back unchanged when imported again."""
+    import xlsxwriter
 
-    wb = Workbook(write_only=True)
-    # A sheet name: no control characters, none of []:*?/\\ , at most 31 characters (Excel's rules).
-    title = re.sub(r"[\[\]:*?/\\]", "", xlsx_text(_convert(sheet_title, traditional)))[:31] or "Sheet1"
-    ws = wb.create_sheet(title)
-    ws.freeze_panes = "A2"
-    for i, width in enumerate(widths or [16] * len(headers)):
-        ws.column_dimensions[_column_letter(i + 1)].width = width
-    header_cells = []
-    for h in headers:
-        cell = WriteOnlyCell(ws, value=xlsx_text(_convert(h, traditional)))
-        cell.font = Font(bold=True)
-        header_cells.append(cell)
-    ws.append(header_cells)
-    for row in rows:
-        ws.append([_xlsx_cell(ws, _convert(value, traditional)) for value in row])
-    buffer = io.BytesIO()
-    wb.save(buffer)
+    with tempfile.TemporaryDirectory(prefix="tongxin-xlsx-") as tmp:
+        path = f"{tmp}/export.xlsx"
+        wb = xlsxwriter.Workbook(
+            path,
+            {
+                "constant_memory": True,
+                "tmpdir": tmp,
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "remove_timezone": True,
+            },
+        )
+        # A sheet name: no control characters, none of []:*?/\\ , at most 31 characters (Excel's rules).
+        title = re.sub(r"[\[\]:*?/\\]", "", xlsx_text(_convert(sheet_title, traditional)))[:31] or "Sheet1"
+        ws = wb.add_worksheet(title.strip("'") or "Sheet1")
+        ws.freeze_panes(1, 0)
+        for i, width in enumerate(widths or [16] * len(headers)):
+            ws.set_column(i, i, width)
+        bold = wb.add_format({"bold": True})
+        formats = {
+            dt.datetime: wb.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+            dt.date: wb.add_format({"num_format": "yyyy-mm-dd"}),
+        }
+        for col, h in enumerate(headers):
+            ws.write_string(0, col, xlsx_text(_convert(str(h), traditional)), bold)
+        for r, row in enumerate(rows, start=1):
+            for col, value in enumerate(row):
+                _xlsx_write(ws, r, col, _convert(value, traditional), formats)
+        wb.close()
+        with open(path, "rb") as f:
+            content = f.read()
     response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = _disposition(_convert(filename, traditional))
     return response
 
 
-def _xlsx_cell(ws, value):
-    """One value of a row: text stays text (a cell object only where openpyxl would otherwise write a formula),
-    dates get a date format, numbers stay numbers. Plain values avoid a cell object per value (speed)."""
-    from openpyxl.cell import WriteOnlyCell
-
+def _xlsx_write(ws, row: int, col: int, value, formats) -> None:
+    """One value: text as a text cell, numbers as numbers, dates with a date format; None leaves the cell empty."""
+    if value is None:
+        return
     if isinstance(value, str):
-        value = xlsx_text(value)
-        if not value.startswith("="):
-            return value
-        cell = WriteOnlyCell(ws, value=value)
-        cell.data_type = "s"  # a text cell: shown as typed, never evaluated
-        return cell
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        value = value.astimezone().replace(tzinfo=None)
-    if isinstance(value, dt.date | dt.datetime):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = "yyyy-mm-dd hh:mm" if isinstance(value, dt.datetime) else "yyyy-mm-dd"
-        return cell
-    return value
-
-
-def _column_letter(n: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(n)
+        if value:
+            ws.write_string(row, col, xlsx_text(value))
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value)
+    elif isinstance(value, int | float | Decimal):
+        ws.write_number(row, col, value)
+    elif isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = timezone.localtime(value).replace(tzinfo=None)
+        ws.write_datetime(row, col, value, formats[dt.datetime])
+    elif isinstance(value, dt.date):
+        ws.write_datetime(row, col, value, formats[dt.date])
+    else:
+        ws.write_string(row, col, xlsx_text(str(value)))
 
 
 class _Echo:
