@@ -240,3 +240,21 @@ def two_factor_on_login(sender, request, user, **kwargs) -> None:
         request.session[TWO_FACTOR_SESSION_KEY] = pending
     else:
         request.session.pop(TWO_FACTOR_SESSION_KEY, None)
+
+
+def user_anonymise(*, user: User) -> None:
+    """Erase a login together with the person it belonged to (called by `members.services.person_delete`, which
+    checked the permission): no name, no e-mail, no password, no tokens or second factors; the
+    row stays (inactive, "已删除用户N") so logs and workflow steps keep their actor."""
+    from django_otp import devices_for_user
+
+    for device in devices_for_user(user, confirmed=None):
+        device.delete()
+    user.api_tokens.all().delete()
+    user.username = f"erased-{user.pk}"
+    user.first_name = user.last_name = ""
+    user.full_name = f"已删除用户{user.pk}"
+    user.email = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()

@@ -10,6 +10,8 @@ Hooks in use:
 - `organisation_sections(request, org) -> list[dict(title, html)]` — sections of an organisation's page.
 - `person_data(person) -> list[dict(title, headers, rows)]` — extra sheets of a person's data export
   (`members/persondata.py`) for what is linked to the person other than by a relation to `members.Person`.
+- `person_erase(person)` — erase what the app holds about a person in free text when the person is deleted
+  (`members.services.person_delete`); records stay, so statistics keep counting.
 """
 
 from django.apps import apps

@@ -4,6 +4,7 @@
 import datetime as dt
 from collections.abc import Iterable
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -352,11 +353,27 @@ def person_reveal(*, actor, person: Person, field: str, ip: str | None = None) -
 @transaction.atomic
 def person_delete(*, actor, person: Person) -> Person:
     """Delete a person the PIPL way: personal data is erased (including its change history), the row stays
-    as "已删除人员N" so statistics (roles, attendance, proposals) keep counting."""
+    as "已删除人员N" so statistics (roles, attendance, proposals) keep counting.
+
+    Also erased: the person's login (`accounts.services.user_anonymise`: name, e-mail, password, tokens, second
+    factors, history), their notifications, the name in the sensitive-data access log (rows kept, relabelled),
+    and what other apps hold about the person in free text (their `person_erase(person)` hook)."""
+    from accounts.services import user_anonymise
+    from core.hooks import collect
+    from core.models import SensitiveAccessLog
+    from notifications.services import notifications_erase
+
     permissions.require(actor, "delete", person)
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.is_anonymised:
         return person
+    if person.user_id:
+        notifications_erase(user=person.user)
+        user_anonymise(user=person.user)
+    collect("person_erase", person)
+    SensitiveAccessLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(Person), object_id=person.pk
+    ).update(subject_label=f"已删除人员{person.pk}")
     Phone.objects.filter(person=person).delete()
     IdentityDocument.objects.filter(person=person).delete()
     for model in (Phone, IdentityDocument):

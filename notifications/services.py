@@ -119,3 +119,9 @@ def mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
     return qs.update(read_at=timezone.now())
+
+
+def notifications_erase(*, user) -> int:
+    """Delete every notification of a user whose person was erased (their titles name the person's records)."""
+    deleted, _ = Notification.objects.filter(recipient=user).delete()
+    return deleted

@@ -28,3 +28,8 @@ class VisitsConfig(AppConfig):
         from .hooks import organisation_sections
 
         return organisation_sections(request, org)
+
+    def person_erase(self, person):
+        from .hooks import person_erase
+
+        person_erase(person)

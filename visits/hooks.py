@@ -92,3 +92,21 @@ def _association_positions(user, org) -> list:
         .select_related("person")
         .order_by("person__name")
     )
+
+
+def person_erase(person) -> None:
+    """An erased person's one-to-one talks: the office's notes and the leaders' confidential notes are about
+    that person only, so they go (also from the change history); the visit itself stays counted."""
+    from django.db.models import Count
+
+    from .models import Visit
+
+    # annotate before filtering, so the count sees every person of the visit, not only the erased one
+    own = (
+        Visit.objects.annotate(n=Count("persons", distinct=True))
+        .filter(n=1, persons=person)
+        .values_list("pk", flat=True)
+    )
+    ids = list(own)
+    Visit.objects.filter(pk__in=ids).update(notes="", confidential_notes="")
+    Visit.history.filter(id__in=ids).update(notes="", confidential_notes="")
