@@ -60,10 +60,14 @@ run: setup static
 	@echo "演示账号（密码均为 Tongxin@2025）："
 	@echo "  admin 系统管理员 · staff 工作人员 · leader 领导 · member 委员 · advisor 顾问 · unit 承办单位 · partner 联动单位"
 	@echo ""
+	@# The background jobs (large exports, the year-end closing) run in a worker beside the web server.
+	DJANGO_SETTINGS_MODULE=tongxin.settings.run $(PY) manage.py db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_SETTINGS_MODULE=tongxin.settings.run PORT=$(PORT) $(VENV)/bin/gunicorn -c tongxin/gunicorn.conf.py
 
 # The development server: DEBUG on, code reloaded on change, static files straight from the apps and node_modules.
 dev: setup
+	$(PY) manage.py db_worker --interval 1 --reload & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: system-packages $(VENV_STAMP) $(NPM_STAMP)

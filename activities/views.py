@@ -19,6 +19,7 @@ from core.actions import Action, ActionTable
 from core.errors import DomainError, PermissionRefused
 from core.exports import excel_response, pdf_response, stream
 from core.http import safe_next
+from core.jobs import background_export
 from core.pagination import paginate, query_without_page
 from core.text import to_traditional
 from members.models import Person
@@ -78,6 +79,7 @@ def activity_list_view(request):
 
 
 @login_required
+@background_export
 def activity_export(request):
     permissions.require(request.user, "export", Activity)
     params = _params(request)
@@ -392,6 +394,7 @@ def attendance(request, pk: int):
 
 
 @login_required
+@background_export
 def attendance_export(request, pk: int):
     activity = permissions.get_visible_or_404(Activity, request.user, pk=pk)
     permissions.require(request.user, "export", activity)

@@ -41,8 +41,20 @@ EXPORT_CHUNK = 2_000
 
 def stream(queryset, chunk_size: int = EXPORT_CHUNK):
     """The rows of an export, fetched lazily in chunks (prefetches run per chunk), never the whole result in
-    memory: exports stay flat in memory whatever the number of rows (issue 13)."""
-    return queryset.iterator(chunk_size=chunk_size)
+    memory: exports stay flat in memory whatever the number of rows (issue 13). In a view decorated with
+    `core.jobs.background_export`, a result larger than the threshold moves to a background job before the
+    first row; in that job, progress advances once per chunk."""
+    from .jobs import advance, before_stream
+
+    before_stream(queryset)
+    n = 0
+    for obj in queryset.iterator(chunk_size=chunk_size):
+        yield obj
+        n += 1
+        if n == chunk_size:
+            advance(n)
+            n = 0
+    advance(n)
 
 
 def _convert(value, traditional: bool):

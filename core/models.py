@@ -77,3 +77,62 @@ class SensitiveAccessLog(models.Model):
 
     def __str__(self):
         return f"{self.user} 查看 {self.subject_label} 的 {self.field}"
+
+
+class ExportJobStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "正在生成"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class ExportJob(models.Model):
+    """A large export run in the background (`core.jobs`): the export page's own address and filters, replayed
+    by a job for the user who asked; the row is the progress the page polls (done / total) and holds the file.
+    No history: the progress columns change every chunk and say nothing an auditor needs (the access log records
+    exports of personal data)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs", verbose_name="用户"
+    )
+    path = models.CharField("导出地址", max_length=300)
+    query = models.CharField("筛选条件", max_length=2000, blank=True)
+    traditional = models.BooleanField("繁体", default=False)
+    status = models.CharField(
+        "状态", max_length=10, choices=ExportJobStatus.choices, default=ExportJobStatus.QUEUED
+    )
+    total = models.PositiveIntegerField("总行数", default=0)
+    done = models.PositiveIntegerField("已完成行数", default=0)
+    filename = models.CharField("文件名", max_length=200, blank=True)
+    content_type = models.CharField("文件类型", max_length=100, blank=True)
+    file = models.FileField("文件", upload_to="exports/", blank=True)
+    error = models.CharField("错误", max_length=300, blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True, db_index=True)
+    progressed_at = models.DateTimeField("最近进展", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "后台导出"
+        verbose_name_plural = "后台导出"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.filename or self.path
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportJobStatus.DONE:
+            return 100
+        return min(99, round(100 * self.done / self.total)) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ExportJobStatus.DONE, ExportJobStatus.FAILED) or self.interrupted
+
+    @property
+    def interrupted(self) -> bool:
+        """Running, but no progress for ten minutes: its process was stopped (the user asks again)."""
+        from django.utils import timezone
+
+        last = self.progressed_at or self.created_at
+        return self.status == ExportJobStatus.RUNNING and (timezone.now() - last).total_seconds() > 600

@@ -58,3 +58,15 @@ def _access_log(cutoff, dry_run):
 
     old = SensitiveAccessLog.objects.filter(created_at__lt=cutoff)
     return old.count() if dry_run else old.delete()[0]
+
+
+@register("export_files", label="后台导出的文件", default_days=7)
+def _export_files(cutoff, dry_run):
+    from .models import ExportJob
+
+    old = ExportJob.objects.filter(created_at__lt=cutoff)
+    if dry_run:
+        return old.count()
+    for job in old.exclude(file=""):
+        job.file.delete(save=False)
+    return old.delete()[0]

@@ -4,7 +4,7 @@ from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
 from . import permissions
 from .hooks import collect
@@ -167,3 +167,36 @@ def error_400(request, exception=None):
     return render(
         request, "core/error.html", {"status": 400, "message": "请求有误，请检查后重试。"}, status=400
     )
+
+
+@login_required
+def export_job(request, pk: int):
+    """A background export: the progress bar (the partial polls itself until the job ends) and the download."""
+    from .models import ExportJob
+
+    job = get_object_or_404(ExportJob, pk=pk, user=request.user)
+    template = (
+        "core/_export_job_progress.html" if request.headers.get("HX-Request") else "core/export_job.html"
+    )
+    return render(request, template, {"job": job})
+
+
+@login_required
+def export_job_download(request, pk: int):
+    from django.http import FileResponse
+
+    from .models import ExportJob, ExportJobStatus
+
+    job = get_object_or_404(ExportJob, pk=pk, user=request.user, status=ExportJobStatus.DONE)
+    if not job.file:
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename or "导出.xlsx")
+
+
+@login_required
+def export_jobs(request):
+    """The user's own background exports, newest first (files are kept for a few days)."""
+    from .models import ExportJob
+
+    jobs = ExportJob.objects.filter(user=request.user).order_by("-created_at", "-id")[:50]
+    return render(request, "core/export_jobs.html", {"jobs": jobs})

@@ -11,6 +11,7 @@ from core.actions import Action, ActionTable
 from core.crypto import mask
 from core.errors import DomainError
 from core.exports import excel_response, stream
+from core.jobs import background_export
 from core.pagination import paginate, query_without_page
 from core.sensitive import client_ip
 from core.sorting import apply_sort
@@ -62,6 +63,7 @@ EXPORT_HEADERS = [
 
 
 @login_required
+@background_export
 def idea_export(request):
     permissions.require(request.user, "export", Idea)
     _, qs, _ = _filtered(request)

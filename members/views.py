@@ -8,6 +8,7 @@ from core import permissions
 from core.errors import DomainError
 from core.exports import csv_response, excel_response, pdf_response, stream
 from core.hooks import collect
+from core.jobs import background_export
 from core.pagination import paginate, query_without_page
 from core.sensitive import client_ip
 
@@ -329,6 +330,7 @@ def _export_setup(request):
 
 
 @login_required
+@background_export
 def export_excel(request):
     qs, sensitive = _export_setup(request)
     # Revealed numbers are logged per person first (so a sensitive export holds its persons); otherwise rows

@@ -8,6 +8,7 @@ from core import permissions
 from core.actions import Action, ActionTable
 from core.errors import DomainError
 from core.exports import excel_response, stream
+from core.jobs import background_export
 from core.pagination import paginate, query_without_page
 from core.sorting import apply_sort
 from core.workflow import log_for
@@ -100,6 +101,7 @@ def export_rows(qs):
 
 
 @login_required
+@background_export
 def report_export(request):
     permissions.require(request.user, "export", OpinionReport)
     _, qs = _filtered(request)

@@ -6,6 +6,7 @@ from core import permissions
 from core.errors import DomainError
 from core.exports import excel_response, stream
 from core.hooks import collect
+from core.jobs import background_export
 from core.pagination import paginate, query_without_page
 from core.sorting import apply_sort
 
@@ -53,6 +54,7 @@ def organisation_list_view(request):
 
 
 @login_required
+@background_export
 def organisation_export(request):
     permissions.require(request.user, "export", Organisation)
     _, qs = _filtered(request)

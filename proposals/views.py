@@ -14,6 +14,7 @@ from core import permissions
 from core.actions import Action, ActionTable
 from core.errors import DomainError
 from core.exports import excel_response, pdf_response, stream
+from core.jobs import background_export
 from core.pagination import paginate, query_without_page
 from core.roles import Role
 from members.models import Session
@@ -89,6 +90,7 @@ def proposal_list_view(request):
 
 
 @login_required
+@background_export
 def proposal_export(request):
     """The register (提案登记表) with the same filters as the list; a fixed number of queries."""
     permissions.require(request.user, "export", Proposal)

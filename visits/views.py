@@ -14,6 +14,7 @@ from core import permissions
 from core.actions import Action, ActionTable
 from core.errors import DomainError
 from core.exports import excel_response, stream
+from core.jobs import background_export
 from core.pagination import paginate, query_without_page
 from core.sensitive import client_ip
 from core.workflow import log_for
@@ -121,6 +122,7 @@ def visit_list(request):
 
 
 @login_required
+@background_export
 def visit_export(request):
     permissions.require(request.user, "export", Visit)
     params = _params(request, _VISIT_FILTERS)
@@ -341,6 +343,7 @@ def my_requests(request):
 
 
 @login_required
+@background_export
 def request_export(request):
     permissions.require(request.user, "export", Request)
     params = _request_params(request)
@@ -867,6 +870,7 @@ def liaison_event_list(request):
 
 
 @login_required
+@background_export
 def liaison_event_export(request):
     permissions.require(request.user, "export", LiaisonEvent)
     params = _params(request, _EVENT_FILTERS)

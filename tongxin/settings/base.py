@@ -268,6 +268,9 @@ if REDIS_URL:
         "default": {"BACKEND": os.environ.get("TONGXIN_TASK_BACKEND", "django_tasks_rq.RQBackend")},
     }
 
+# Exports with more rows than this run as background jobs with a progress bar (core/jobs.py).
+TONGXIN_EXPORT_JOB_ROWS = int(os.environ.get("TONGXIN_EXPORT_JOB_ROWS", 20_000))
+
 # How long personal data is kept (days; 0 = forever): core/retention.py and each app's retention.py.
 TONGXIN_RETENTION_DAYS = {
     "access_log": int(os.environ.get("TONGXIN_RETAIN_ACCESS_LOG_DAYS", 3 * 365)),
@@ -275,6 +278,7 @@ TONGXIN_RETENTION_DAYS = {
     "sent_reminders": int(os.environ.get("TONGXIN_RETAIN_SENT_REMINDERS_DAYS", 400)),
     "import_files": int(os.environ.get("TONGXIN_RETAIN_IMPORT_FILES_DAYS", 7)),
     "citizen_contacts": int(os.environ.get("TONGXIN_RETAIN_CITIZEN_CONTACTS_DAYS", 365)),
+    "export_files": int(os.environ.get("TONGXIN_RETAIN_EXPORT_FILES_DAYS", 7)),
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
