@@ -236,7 +236,7 @@ def performance_table(
     """Every person of the user's committee × every item for the year, with score, grade and unmet minimums.
 
     Raises `NoRuleSet` when the year has no rule set. A fixed number of queries whatever the number of
-    persons: the persons (1), the rule set (about 5) and one grouped query per source of counts (7).
+    persons: the persons (1), the rule set (about 5) and one grouped query per source of counts (9).
     Rows are in roster order (pinyin); `sort_rows` sorts by any column.
     """
     rule_set = require_rule_set(year, org if org is not None else scope_org(user))
