@@ -13,3 +13,13 @@ class ArchivesConfig(AppConfig):
 
     def ready(self):
         from . import permissions  # noqa: F401  (registers the permission table)
+
+    def home_sections(self, request):
+        from .hooks import home_sections
+
+        return home_sections(request)
+
+    def person_sections(self, request, person):
+        from .hooks import person_sections
+
+        return person_sections(request, person)

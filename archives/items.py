@@ -129,6 +129,18 @@ def _donations(period: Period, persons) -> dict:
     return donation_counts_by_person(start=period.start, end=period.end, persons=persons)
 
 
+def _speeches(period: Period, persons) -> dict:
+    from consultations.selectors import speech_counts_by_person
+
+    return speech_counts_by_person(start=period.start, end=period.end, persons=persons)
+
+
+def _research(period: Period, persons) -> dict:
+    from consultations.selectors import research_output_counts_by_person
+
+    return research_output_counts_by_person(start=period.start, end=period.end, persons=persons)
+
+
 SOURCES: dict[str, Callable[[Period, object], dict]] = {
     "invitations": _invitations,
     "proposals": _proposals,
@@ -136,6 +148,8 @@ SOURCES: dict[str, Callable[[Period, object], dict]] = {
     "visits": _visits,
     "requests": _requests,
     "donations": _donations,
+    "speeches": _speeches,
+    "research": _research,
 }
 
 
@@ -245,6 +259,34 @@ def _request_records(period: Period, person_id: int) -> list[Record]:
     ]
 
 
+def _speech_records(period: Period, person_id: int) -> list[Record]:
+    from consultations.selectors import speech_records
+
+    return [
+        Record(
+            date=s.delivered_on,
+            title=s.title,
+            url=reverse("consultations:speech_detail", args=[s.pk]),
+            note=s.meeting.title,
+        )
+        for s in speech_records(start=period.start, end=period.end, person_id=person_id)
+    ]
+
+
+def _research_output_records(period: Period, person_id: int) -> list[Record]:
+    from consultations.selectors import research_output_records
+
+    return [
+        Record(
+            date=o.completed_on,
+            title=o.title,
+            url=reverse("consultations:research_detail", args=[o.topic_id]),
+            note=f"{o.get_kind_display()} · 课题：{o.topic.title}",
+        )
+        for o in research_output_records(start=period.start, end=period.end, person_id=person_id)
+    ]
+
+
 def _donation_records(attr: str):
     def lister(period: Period, person_id: int) -> list[Record]:
         from .selectors import donation_share_records
@@ -292,9 +334,10 @@ _ALL_INVITATIONS = (
 )
 _LEVELS = (("national", "全国"), ("provincial", "省级"), ("city", "市级"))
 
-G_MEETINGS, G_PROPOSALS, G_REPORTS, G_VISITS, G_GIVING = (
+G_MEETINGS, G_PROPOSALS, G_CONSULTATION, G_REPORTS, G_VISITS, G_GIVING = (
     "会议活动",
     "提案",
+    "协商调研",
     "社情民意",
     "走访诉求",
     "捐赠公益",
@@ -369,6 +412,16 @@ ITEMS_LIST: list[Item] = [
         _proposal_records("lead", "adopted"),
         "本年度提交的提案中办理成效登记为“被采纳”的。",
         cosigned_key="adopted_cosigned", cosigned_records=_proposal_records("cosigned", "adopted"),
+    ),
+    Item(
+        "speech", "会议发言", "次", G_CONSULTATION, "speeches", "delivered",
+        _speech_records,
+        "本年度在协商会、座谈会上发言（已定稿并登记为已发言）的次数，按发言日期计；未发言、已撤销的不计。",
+    ),
+    Item(
+        "research_output", "课题研究成果", "项", G_CONSULTATION, "research", "outputs",
+        _research_output_records,
+        "本年度完成、本人署名的课题研究成果（调研报告、文章等）；已终止课题的成果不计。",
     ),
     Item(
         "opinion_submitted", "报送社情民意信息", "件", G_REPORTS, "reports", "submitted",

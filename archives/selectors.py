@@ -236,7 +236,7 @@ def performance_table(
     """Every person of the user's committee × every item for the year, with score, grade and unmet minimums.
 
     Raises `NoRuleSet` when the year has no rule set. A fixed number of queries whatever the number of
-    persons: the persons (1), the rule set (about 5) and one grouped query per source of counts (7).
+    persons: the persons (1), the rule set (about 5) and one grouped query per source of counts (9).
     Rows are in roster order (pinyin); `sort_rows` sorts by any column.
     """
     rule_set = require_rule_set(year, org if org is not None else scope_org(user))
@@ -549,3 +549,71 @@ def run_detail(user, pk: int) -> ClosingRun:
     from core.permissions import get_visible_or_404
 
     return get_visible_or_404(ClosingRun.objects.select_related("rule_set", "term"), user, pk=pk)
+
+
+# ---- A member's year at a glance (home page, profile) -------------------------------------------------------
+
+
+@dataclass
+class MinimumStatus:
+    label: str
+    description: str
+    required: Decimal
+    actual: Decimal | int
+
+    @property
+    def met(self) -> bool:
+        return self.actual >= self.required
+
+
+@dataclass
+class Glance:
+    """A person's year so far: score, grade, each minimum met or not, the next grade's distance."""
+
+    year: int
+    rule_set: RuleSet
+    score: Decimal
+    grade: str
+    minimums: list[MinimumStatus]
+    next_grade: str = ""
+    gap: Decimal | None = None
+
+    @property
+    def unmet(self) -> list[MinimumStatus]:
+        return [m for m in self.minimums if not m.met]
+
+
+def glance_year(person, today: dt.date | None = None) -> int | None:
+    """The year to show at a glance: this year when it has rules for the person's committee, else the latest
+    earlier year that has; None when there are no rules at all."""
+    today = today or timezone.localdate()
+    org = person.owner_org
+    years = sorted(
+        set(RuleSet.objects.filter(year__lte=today.year).values_list("year", flat=True)), reverse=True
+    )
+    return next((y for y in years if rule_set_for(y, org) is not None), None)
+
+
+def year_at_a_glance(person, *, year: int) -> Glance:
+    """Score and grade so far and every minimum with its actual count, through the same counts and scoring
+    as the table and the archive (so they agree). The caller has checked the user may see this person's
+    archive. A fixed number of queries: the rule set (about 5) and one per source of counts."""
+    rule_set = require_rule_set(year, person.owner_org)
+    rules = scoring.compile_rules(rule_set)
+    counts = person_counts(person, year)
+    result = scoring.score(counts, rules)
+    minimums = [
+        MinimumStatus(m.label, m.describe(), m.count, sum((counts.total(code) for code in m.codes), 0))
+        for m in rules.minimums
+    ]
+    above = [g for g in rules.grades if g.min_score is not None and g.min_score > result.score]
+    nearest = min(above, key=lambda g: g.min_score) if above else None
+    return Glance(
+        year=year,
+        rule_set=rule_set,
+        score=result.score,
+        grade=result.grade,
+        minimums=minimums,
+        next_grade=nearest.label if nearest else "",
+        gap=(nearest.min_score - result.score) if nearest else None,
+    )

@@ -382,7 +382,8 @@ def grade_bands_set(
 
 # The default rules, modelled on public examples (DOMAIN.md): 闵行 (plenary 5 per half-day, activity 5, filed
 # proposal 15 lead / 3 co-signer, key +15/+3, minimum 3 activities and 1 proposal or report), 桐城 (proposal
-# submitted 10, activity cap, report 10 + 5 if adopted, deductions for absence) and 安庆's grades.
+# submitted 10, activity cap, report 10 + 5 if adopted, deductions for absence) and 安庆's grades; a speech
+# delivered and a research output 10 each (the archive contents DOMAIN.md lists; points as staff decide).
 DEFAULT_ITEMS = [
     # (item, points, per_units, cosigner_points, cap, note, bands)
     ("plenary_half_day", 5, 1, None, None, "闵行：全体会议每半天 5 分", None),
@@ -395,6 +396,8 @@ DEFAULT_ITEMS = [
     ("proposal_merged", 10, 1, 2, None, "并案提案视同部分立案", None),
     ("proposal_key", 15, 1, 3, None, "闵行：重点提案另加 15 / 3 分", None),
     ("proposal_adopted", 10, 1, 2, None, "提案被采纳另加 10 / 2 分", None),
+    ("speech", 10, 1, None, None, "协商会、座谈会上发言每次 10 分", None),
+    ("research_output", 10, 1, None, 20, "课题研究成果每项 10 分，上限 20 分", None),
     ("opinion_submitted", 10, 1, None, 30, "桐城：社情民意每篇 10 分", None),
     ("opinion_adopted_city", 5, 1, None, None, "桐城：被采用另加 5 分", None),
     ("opinion_adopted_provincial", 10, 1, None, None, "省级采用另加 10 分", None),

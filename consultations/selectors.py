@@ -347,3 +347,58 @@ def research_participations_of(person_id: int, *, start: dt.date | None = None, 
         .select_related("topic", "topic__lead_body")
         .order_by("topic__start_date", "id")
     )
+
+
+# ---- sources of the archive's items (archives/items.py): periods [start, end), `persons` limits ----
+
+
+def _speeches_in(*, start: dt.date, end: dt.date):
+    """Speeches counted by the archive: delivered at a meeting (so approved: delivery needs a final text),
+    dated by the day delivered. Drafts, returned, approved but not yet delivered, and withdrawn speeches
+    count nothing."""
+    return Speech.objects.filter(status=SpeechStatus.DELIVERED, delivered_on__gte=start, delivered_on__lt=end)
+
+
+def speech_counts_by_person(*, start: dt.date, end: dt.date, persons=None) -> dict[int, dict[str, int]]:
+    """{person id: {"delivered": n}}: speeches delivered in [start, end) per speaker (one per topic and
+    speaker, a database constraint). One grouped query; the caller decides who may see these counts."""
+    qs = _speeches_in(start=start, end=end)
+    if persons is not None:
+        qs = qs.filter(speaker_id__in=persons)
+    rows = qs.values("speaker_id").annotate(n=Count("pk")).order_by()
+    return {r["speaker_id"]: {"delivered": r["n"]} for r in rows}
+
+
+def speech_records(*, start: dt.date, end: dt.date, person_id: int):
+    """The speeches behind one person's count, with their meeting."""
+    return (
+        _speeches_in(start=start, end=end)
+        .filter(speaker_id=person_id)
+        .select_related("meeting", "topic")
+        .order_by("delivered_on", "id")
+    )
+
+
+def _authorships_in(*, start: dt.date, end: dt.date):
+    """Authorships of research outputs completed in [start, end), of topics not cancelled: an output
+    counts once for each of its authors (the persons named on it), whatever their role in the topic."""
+    return ResearchOutput.authors.through.objects.filter(
+        researchoutput__completed_on__gte=start, researchoutput__completed_on__lt=end
+    ).exclude(researchoutput__topic__status=ResearchStatus.CANCELLED)
+
+
+def research_output_counts_by_person(
+    *, start: dt.date, end: dt.date, persons=None
+) -> dict[int, dict[str, int]]:
+    """{person id: {"outputs": n}}: research outputs authored, completed in [start, end). One grouped query."""
+    qs = _authorships_in(start=start, end=end)
+    if persons is not None:
+        qs = qs.filter(person_id__in=persons)
+    rows = qs.values("person_id").annotate(n=Count("pk")).order_by()
+    return {r["person_id"]: {"outputs": r["n"]} for r in rows}
+
+
+def research_output_records(*, start: dt.date, end: dt.date, person_id: int):
+    """The research outputs behind one person's count, with their topic."""
+    ids = _authorships_in(start=start, end=end).filter(person_id=person_id).values("researchoutput_id")
+    return ResearchOutput.objects.filter(pk__in=ids).select_related("topic").order_by("completed_on", "id")
