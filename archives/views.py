@@ -230,15 +230,22 @@ def my_archive(request):
     return redirect(url)
 
 
-@login_required
-def person_archive(request, pk: int):
-    """一人一档: a person's archive of a year, every counted record grouped, each linking to its source."""
+def _archive_of(request, pk: int):
+    """(person, year, archive, None) for the page and its PDF, or (…, None, the no-rules page)."""
     person = _person_for_archive(request, pk)
     year = _year(request)
     try:
-        archive = selectors.person_archive(request.user, person, year=year)
+        return person, year, selectors.person_archive(request.user, person, year=year), None
     except NoRuleSet as exc:
-        return _no_rule_set(request, exc, title=f"{person.name}的履职档案")
+        return person, year, None, _no_rule_set(request, exc, title=f"{person.name}的履职档案")
+
+
+@login_required
+def person_archive(request, pk: int):
+    """一人一档: a person's archive of a year, every counted record grouped, each linking to its source."""
+    person, year, archive, message = _archive_of(request, pk)
+    if message is not None:
+        return message
     return render(
         request,
         "archives/person.html",
@@ -251,6 +258,26 @@ def person_archive(request, pk: int):
             "can_rules": permissions.can(request.user, "view", RuleSet),
         },
     )
+
+
+@login_required
+def person_archive_pdf(request, pk: int):
+    """The archive as a formatted PDF, 简 or 繁 (the reader's preference, or `?script=hant`); the same
+    permission as the page."""
+    from django.http import HttpResponse
+
+    from core.exports import _disposition
+
+    from . import pdf
+
+    _, _, archive, message = _archive_of(request, pk)
+    if message is not None:
+        return message
+    traditional = pdf.wants_traditional(request)
+    content = pdf.archive_pdf(archive, traditional=traditional, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = _disposition(pdf.archive_filename(archive, traditional=traditional))
+    return response
 
 
 # ---- Rule sets --------------------------------------------------------------------------------------------
