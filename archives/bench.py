@@ -1,4 +1,5 @@
-"""Benchmarks of the archive: one person's archive as a PDF (target: under 1 s)."""
+"""Benchmarks of the archive: one person's archive as a PDF (target: under 1 s), and the year-end closing per
+person (the archive computed, rendered, stored)."""
 
 from types import SimpleNamespace
 
@@ -62,4 +63,21 @@ def archive_pdf(ctx):
     return [{"what": what, **measure(fn), **_cpu(fn)} for what, fn in steps]
 
 
-BENCHMARKS = [("one archive as PDF", archive_pdf)]
+def closing_run(ctx):
+    from archives import closing
+
+    people, staff = _year(ctx)
+    org = staff.organisation
+
+    def run():
+        new, _ = closing.closing_run_open(year=YEAR, org=org)
+        closing.closing_run_execute(run_id=new.pk)
+
+    result = {**measure(run, repeat=3), **_cpu(run, repeat=1)}
+    from archives.models import ClosingRun
+
+    persons = ClosingRun.objects.filter(owner_org=org).latest("id").total
+    return [{"what": f"年度归档（{persons} 人：档案、PDF、ZIP）", **result}]
+
+
+BENCHMARKS = [("one archive as PDF", archive_pdf), ("year-end closing", closing_run)]

@@ -33,3 +33,12 @@ urlpatterns += [
     path("donations/<int:pk>/files/", views.donation_file_add, name="donation_file_add"),
     path("donations/files/<int:pk>/", views.donation_file, name="donation_file"),
 ]
+
+urlpatterns += [
+    path("closing/", views.closing, name="closing"),
+    path("closing/new/", views.closing_new, name="closing_new"),
+    path("closing/<int:pk>/", views.closing_run, name="closing_run"),
+    path("closing/<int:pk>/progress/", views.closing_run_progress, name="closing_run_progress"),
+    path("closing/<int:pk>/resume/", views.closing_run_resume, name="closing_run_resume"),
+    path("closing/<int:pk>/zip/", views.closing_run_zip, name="closing_run_zip"),
+]
