@@ -545,10 +545,19 @@ def latest_run(user, *, year: int) -> ClosingRun | None:
     )
 
 
+def closing_runs(user):
+    """The closing runs the user may see, newest first."""
+    return (
+        ClosingRun.objects.visible_to(user)
+        .select_related("rule_set", "term", "owner_org", "created_by")
+        .order_by("-created_at", "-id")
+    )
+
+
 def run_detail(user, pk: int) -> ClosingRun:
     from core.permissions import get_visible_or_404
 
-    return get_visible_or_404(ClosingRun.objects.select_related("rule_set", "term"), user, pk=pk)
+    return get_visible_or_404(ClosingRun.objects.select_related("rule_set", "term", "owner_org"), user, pk=pk)
 
 
 # ---- A member's year at a glance (home page, profile) -------------------------------------------------------

@@ -9,6 +9,7 @@ urlpatterns = [
     path("records/", views.records, name="records"),
     path("me/", views.my_archive, name="me"),
     path("person/<int:pk>/", views.person_archive, name="person"),
+    path("person/<int:pk>/pdf/", views.person_archive_pdf, name="person_pdf"),
     path("rules/", views.rule_sets, name="rule_sets"),
     path("rules/<int:pk>/", views.rule_set, name="rule_set"),
     path("rules/<int:pk>/edit/", views.rule_set_edit, name="rule_set_edit"),
@@ -31,4 +32,13 @@ urlpatterns += [
     path("donations/<int:pk>/delete/", views.donation_delete, name="donation_delete"),
     path("donations/<int:pk>/files/", views.donation_file_add, name="donation_file_add"),
     path("donations/files/<int:pk>/", views.donation_file, name="donation_file"),
+]
+
+urlpatterns += [
+    path("closing/", views.closing, name="closing"),
+    path("closing/new/", views.closing_new, name="closing_new"),
+    path("closing/<int:pk>/", views.closing_run, name="closing_run"),
+    path("closing/<int:pk>/progress/", views.closing_run_progress, name="closing_run_progress"),
+    path("closing/<int:pk>/resume/", views.closing_run_resume, name="closing_run_resume"),
+    path("closing/<int:pk>/zip/", views.closing_run_zip, name="closing_run_zip"),
 ]

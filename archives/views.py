@@ -28,6 +28,18 @@ def _form_error(form, exc: DomainError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
+def _act(request, call, success: str) -> None:
+    """Run one service behind a POST button: a refusal (403) propagates, another error becomes a message."""
+    try:
+        call()
+    except DomainError as exc:
+        if exc.status_code == 403:
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+
+
 def _year(request) -> int:
     return selectors.parse_year(request.GET.get("year"), selectors.default_year(request.user))
 
@@ -230,15 +242,22 @@ def my_archive(request):
     return redirect(url)
 
 
-@login_required
-def person_archive(request, pk: int):
-    """一人一档: a person's archive of a year, every counted record grouped, each linking to its source."""
+def _archive_of(request, pk: int):
+    """(person, year, archive, None) for the page and its PDF, or (…, None, the no-rules page)."""
     person = _person_for_archive(request, pk)
     year = _year(request)
     try:
-        archive = selectors.person_archive(request.user, person, year=year)
+        return person, year, selectors.person_archive(request.user, person, year=year), None
     except NoRuleSet as exc:
-        return _no_rule_set(request, exc, title=f"{person.name}的履职档案")
+        return person, year, None, _no_rule_set(request, exc, title=f"{person.name}的履职档案")
+
+
+@login_required
+def person_archive(request, pk: int):
+    """一人一档: a person's archive of a year, every counted record grouped, each linking to its source."""
+    person, year, archive, message = _archive_of(request, pk)
+    if message is not None:
+        return message
     return render(
         request,
         "archives/person.html",
@@ -251,6 +270,26 @@ def person_archive(request, pk: int):
             "can_rules": permissions.can(request.user, "view", RuleSet),
         },
     )
+
+
+@login_required
+def person_archive_pdf(request, pk: int):
+    """The archive as a formatted PDF, 简 or 繁 (the reader's preference, or `?script=hant`); the same
+    permission as the page."""
+    from django.http import HttpResponse
+
+    from core.exports import _disposition
+
+    from . import pdf
+
+    _, _, archive, message = _archive_of(request, pk)
+    if message is not None:
+        return message
+    traditional = pdf.wants_traditional(request)
+    content = pdf.archive_pdf(archive, traditional=traditional, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = _disposition(pdf.archive_filename(archive, traditional=traditional))
+    return response
 
 
 # ---- Rule sets --------------------------------------------------------------------------------------------
@@ -729,14 +768,11 @@ def donation_edit(request, pk: int | None = None):
 @require_POST
 def donation_verify(request, pk: int):
     donation = selectors.donation_detail(request.user, pk)
-    try:
-        services.donation_verify(actor=request.user, donation=donation)
-    except DomainError as exc:
-        if exc.status_code == 403:
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已核实，计入履职档案和统计。")
+    _act(
+        request,
+        lambda: services.donation_verify(actor=request.user, donation=donation),
+        "已核实，计入履职档案和统计。",
+    )
     return redirect("archives:donation_detail", pk=pk)
 
 
@@ -784,3 +820,141 @@ def donation_file(request, pk: int):
     donation = selectors.donation_detail(request.user, row.donation_id)
     permissions.require(request.user, "view", donation)
     return FileResponse(row.file.open("rb"), as_attachment=True, filename=row.name)
+
+
+# ---- Year-end closing -------------------------------------------------------------------------------------
+
+
+@login_required
+def closing(request):
+    """年度归档: the runs of the user's committee and, for staff, the form to close a year."""
+    from .closing import UNFINISHED
+    from .models import ClosingRun
+
+    user = request.user
+    permissions.require(user, "view", ClosingRun)
+    runs = list(selectors.closing_runs(user)[:50])
+    year = _year(request)
+    return render(
+        request,
+        "archives/closing.html",
+        {
+            "runs": runs,
+            "year": year,
+            "years": _years(user, year),
+            "terms": _terms(user),
+            "can_start": permissions.can(user, "create", ClosingRun),
+            "unfinished": UNFINISHED,
+        },
+    )
+
+
+def _terms(user):
+    from members.selectors import term_list
+
+    return list(term_list(user))
+
+
+@login_required
+def closing_new(request):
+    """Confirm, then start: what will be archived (year, term, rule set, number of persons)."""
+    from . import closing as closing_service
+    from .models import ClosingRun
+
+    user = request.user
+    permissions.require(user, "create", ClosingRun)
+    data = request.POST if request.method == "POST" else request.GET
+    year = selectors.parse_year(data.get("year"), 0)
+    terms = {str(t.pk): t for t in _terms(user)}
+    term = terms.get(data.get("term", ""))
+    error = ""
+    if request.method == "POST":
+        try:
+            run = closing_service.closing_run_start(actor=user, year=year or data.get("year"), term=term)
+        except DomainError as exc:
+            if exc.status_code == 403:
+                raise
+            error = exc.message
+        else:
+            messages.success(request, "年度归档已开始，可关闭本页，稍后回来查看进度。")
+            return redirect("archives:closing_run", pk=run.pk)
+    rule_set = selectors.rule_set_for(year, selectors.scope_org(user)) if year else None
+    existing = None
+    persons = None
+    if rule_set is not None:
+        existing = closing_service.unfinished_run(rule_set, year=year, term=term)
+        persons = closing_service.run_persons(ClosingRun(rule_set=rule_set, year=year, term=term)).count()
+    if not year:
+        error = error or "请选择要归档的年度。"
+    elif rule_set is None:
+        error = error or f"{year} 年度尚未设置履职积分规则，无法归档。"
+    return render(
+        request,
+        "archives/closing_confirm.html",
+        {
+            "year": year,
+            "term": term,
+            "rule_set": rule_set,
+            "persons": persons,
+            "existing": existing,
+            "error": error,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def closing_run(request, pk: int):
+    """A run: its progress bar (polled, so it survives a reload), its message and the ZIP when done."""
+    run = selectors.run_detail(request.user, pk)
+    permissions.require(request.user, "view", run)
+    return render(request, "archives/run.html", _run_context(request, run))
+
+
+def _run_context(request, run) -> dict:
+    from .closing import UNFINISHED
+    from .models import RunStatus
+
+    finished = run.status in (RunStatus.DONE, RunStatus.FAILED)
+    return {
+        "run": run,
+        "finished": finished,
+        "can_resume": run.status in UNFINISHED and permissions.can(request.user, "create", run),
+    }
+
+
+@login_required
+def closing_run_progress(request, pk: int):
+    """The progress partial the run page polls every second (it stops polling once the run has finished)."""
+    run = selectors.run_detail(request.user, pk)
+    permissions.require(request.user, "view", run)
+    return render(request, "archives/run_progress.html", _run_context(request, run))
+
+
+@login_required
+@require_POST
+def closing_run_resume(request, pk: int):
+    from .closing import closing_run_resume as resume
+
+    run = selectors.run_detail(request.user, pk)
+    _act(request, lambda: resume(actor=request.user, run=run), "已重新排队，将从中断处继续。")
+    return redirect("archives:closing_run", pk=pk)
+
+
+@login_required
+def closing_run_zip(request, pk: int):
+    """The ZIP of the run's PDFs, for staff and leaders who may see the run."""
+    from django.http import FileResponse
+
+    from core.text import to_traditional
+
+    from .closing import zip_name
+
+    run = selectors.run_detail(request.user, pk)
+    permissions.require(request.user, "view", run)
+    if not run.zip_file:
+        raise Http404("该批次的压缩包尚未生成。")
+    name = zip_name(run)
+    if getattr(request, "wants_traditional", False):
+        name = to_traditional(name)
+    return FileResponse(run.zip_file.open("rb"), as_attachment=True, filename=name)

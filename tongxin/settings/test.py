@@ -16,3 +16,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Crash tests run real commands in subprocesses; files they write are shared with the test through a real
+# directory when the test sets TONGXIN_TEST_MEDIA_DIR (both sides then use it).
+if os.environ.get("TONGXIN_TEST_MEDIA_DIR"):
+    STORAGES["default"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.environ["TONGXIN_TEST_MEDIA_DIR"]},
+    }
