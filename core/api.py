@@ -3,13 +3,31 @@
 from django.utils import timezone
 from ninja import Schema
 from ninja.security import APIKeyCookie, HttpBearer
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
+
+from .text import clean_text
 
 
 class InputSchema(Schema):
-    """Base of every request body: unknown fields are refused (with a Chinese message)."""
+    """Base of every request body: unknown fields are refused (with a Chinese message), and every string in
+    it (nested ones too) passes `core.text.clean_text`, as form values do in `CleanInputMiddleware`."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _clean_strings(cls, value):
+        return _clean_strings(value)
+
+
+def _clean_strings(value):
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {_clean_strings(k): _clean_strings(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_clean_strings(v) for v in value)
+    return value
 
 
 class ErrorOut(Schema):
