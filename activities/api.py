@@ -7,7 +7,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import permissions
-from core.api import ErrorOut, InputSchema
+from core.api import ErrorOut, InputSchema, PatchSchema
 from members.models import Person
 from organisations.models import Organisation
 
@@ -88,7 +88,9 @@ class ActivityIn(InputSchema):
     stops: list[StopIn] = []
 
 
-class ActivityPatch(InputSchema):
+class ActivityPatch(PatchSchema):
+    nullable = frozenset({"quota", "signup_deadline"})
+
     kind_id: int | None = None
     title: str | None = None
     starts_at: dt.datetime | None = None

@@ -1,15 +1,50 @@
 """Shared pieces of the JSON API: authentication, strict input schemas, Chinese error bodies."""
 
+from typing import ClassVar
+
 from django.utils import timezone
 from ninja import Schema
 from ninja.security import APIKeyCookie, HttpBearer
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator, model_validator
+
+from .text import clean_text
 
 
 class InputSchema(Schema):
-    """Base of every request body: unknown fields are refused (with a Chinese message)."""
+    """Base of every request body: unknown fields are refused (with a Chinese message), and every string in
+    it (nested ones too) passes `core.text.clean_text`, as form values do in `CleanInputMiddleware`."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _clean_strings(cls, value):
+        return _clean_strings(value)
+
+
+class PatchSchema(InputSchema):
+    """Body of a PATCH: a field left out stays as it is; `null` is accepted only for the fields named in
+    `nullable` (those that may be emptied). Any other null is a 422 with a Chinese message, never a NULL
+    that the database refuses with a 500."""
+
+    nullable: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="after")
+    def _null_only_where_allowed(self):
+        for name in sorted(self.model_fields_set):
+            if getattr(self, name) is None and name not in self.nullable:
+                raise ValueError(f"{name} 不能为 null（不修改的字段请不要传）。")
+        return self
+
+
+def _clean_strings(value):
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {_clean_strings(k): _clean_strings(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_clean_strings(v) for v in value)
+    return value
 
 
 class ErrorOut(Schema):

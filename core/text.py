@@ -1,6 +1,6 @@
-"""Simplified/Traditional conversion and the normalised search form of text.
+"""Simplified/Traditional conversion, the normalised search form of text, and the one input cleaner.
 
-Text is stored as users wrote it. Next to each searchable field a normalised form is kept
+Text is stored as users wrote it, less what `clean_text` drops at the door. Next to each searchable field a normalised form is kept
 (Simplified, half-width, no spaces, lower-case), written by the services, so a search in either
 script or in full-width characters finds the same rows.
 """
@@ -28,6 +28,22 @@ def to_simplified(text: str) -> str:
 
 
 _SPACES = re.compile(r"\s+")
+
+# Everything XML 1.0 (and so an .xlsx cell, a .docx paragraph) cannot hold: C0 controls except tab, newline and
+# carriage return (NUL included, which PostgreSQL refuses in text), lone surrogates (a JSON "\\ud800" escape;
+# not encodable as UTF-8) and the non-characters U+FFFE/U+FFFF.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """Text as it may be stored: the characters no database, export or XML file can hold dropped.
+
+    Applied at every door — form and query values (`core.middleware.CleanInputMiddleware`), API bodies
+    (`core.api.InputSchema`) — so nothing downstream meets them. Nothing else is changed (no NFC, no
+    trimming): what the user typed stays what they typed."""
+    if not text:
+        return text
+    return _UNSTORABLE.sub("", text)
 
 
 def normalise(text: str | None) -> str:

@@ -6,7 +6,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import permissions
-from core.api import ErrorOut, InputSchema
+from core.api import ErrorOut, InputSchema, PatchSchema
 from core.errors import DomainError
 
 from . import selectors, services
@@ -112,7 +112,9 @@ class PersonIn(InputSchema):
     documents: list[DocumentIn] = []
 
 
-class PersonPatch(InputSchema):
+class PersonPatch(PatchSchema):
+    nullable = frozenset({"birth_date"})
+
     name: str | None = None
     romanised_name: str | None = None
     gender: Gender | None = None

@@ -4,7 +4,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import permissions
-from core.api import ErrorOut, InputSchema
+from core.api import ErrorOut, InputSchema, PatchSchema
 from core.errors import DomainError
 
 from . import services
@@ -52,7 +52,7 @@ class ReportIn(InputSchema):
     submit: bool = False
 
 
-class ReportPatch(InputSchema):
+class ReportPatch(PatchSchema):
     title: str | None = None
     situation: str | None = None
     analysis: str | None = None

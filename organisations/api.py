@@ -2,7 +2,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import permissions
-from core.api import ErrorOut, InputSchema
+from core.api import ErrorOut, InputSchema, PatchSchema
 
 from . import services
 from .models import Organisation, OrgKind, OrgLevel
@@ -45,7 +45,9 @@ class OrganisationIn(InputSchema):
     is_active: bool = True
 
 
-class OrganisationPatch(InputSchema):
+class OrganisationPatch(PatchSchema):
+    nullable = frozenset({"parent_id"})
+
     name: str | None = None
     kind: OrgKind | None = None
     level: OrgLevel | None = None

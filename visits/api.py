@@ -8,7 +8,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from accounts.models import User
 from core import permissions
-from core.api import ErrorOut, InputSchema
+from core.api import ErrorOut, InputSchema, PatchSchema
 from core.errors import DomainError
 from members.models import Person
 from organisations.models import Organisation
@@ -219,7 +219,9 @@ class RequestIn(InputSchema):
     deadline: dt.date | None = None
 
 
-class RequestPatch(InputSchema):
+class RequestPatch(PatchSchema):
+    nullable = frozenset({"owner_id", "helping_org_id", "deadline"})
+
     category: RequestCategory | None = None
     title: str | None = None
     description: str | None = None
@@ -423,7 +425,7 @@ def create_liaison_event(request, payload: LiaisonEventIn):
     contacts = list(LiaisonContact.objects.visible_to(actor).filter(pk__in=contact_ids))
     if len(contacts) != len(contact_ids):
         raise DomainError("联络人不存在或您无权查看。", field="contact_ids")
-    participants = _users(actor, data.pop("participant_ids")) if payload.participant_ids else []
+    participants = _users(actor, data.pop("participant_ids"))
     activity_id = data.pop("activity_id")
     activity = None
     if activity_id is not None:

@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything reads a form or query value: drops control characters and NUL (core.text.clean_text).
+    "core.middleware.CleanInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Holds every page of a session that still owes its second factor (a session flag: no query per request).
@@ -224,6 +226,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 TONGXIN_MAX_UPLOAD_BYTES = int(os.environ.get("TONGXIN_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+# A whole request: one upload at its limit plus the form around it; anything larger is a 413 before parsing.
+TONGXIN_MAX_REQUEST_BYTES = TONGXIN_MAX_UPLOAD_BYTES + 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

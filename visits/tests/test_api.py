@@ -107,6 +107,17 @@ def test_liaison_events_through_the_api(client, users, orgs):
     assert client.get("/api/v1/liaison-events").status_code == 403
 
 
+@pytest.mark.parametrize("participants", [{}, {"participant_ids": []}])
+def test_a_liaison_event_without_participants_is_recorded(client, users, orgs, participants):
+    """Defect 2 of issue 11: absent or empty participant_ids answered 500."""
+    client.force_login(users["staff"])
+    body = {"date": TODAY.isoformat(), "kind": "meeting", "title": "联谊座谈",
+            "organisation_ids": [orgs.association.pk], **participants}  # fmt: skip
+    response = client.post("/api/v1/liaison-events", body, content_type=JSON)
+    assert response.status_code == 201, response.content
+    assert response.json()["participants"] == []
+
+
 @pytest.mark.parametrize("url", ["/api/v1/visits", "/api/v1/requests", "/api/v1/liaison-events"])
 def test_api_list_query_count_does_not_grow(url, client, users, orgs, django_assert_max_num_queries):
     from visits import services
