@@ -824,3 +824,57 @@ def briefing_file(request, pk: int):
     if not briefing.attachment:
         raise Http404("未找到该记录，或您无权查看。")
     return FileResponse(briefing.attachment.open("rb"), filename=briefing.attachment_name, as_attachment=True)
+
+
+# ---------------------------------------------------------------- leave requests across activities
+
+
+@login_required
+def leave_requests(request):
+    """Every pending leave request of the activities the user organises, in one list with bulk 准假/不准假.
+
+    POST: the ticked requests and one decision; each row is decided by its own service call (and its own
+    permission check), so one refused row does not undo the others; the page says which rows failed and why."""
+    permissions.require(request.user, "manage", Invitation)
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        if decision not in ("approve", "refuse"):
+            messages.error(request, "请选择准假或不准假。")
+            return redirect(safe_next(request, reverse("activities:leave_requests")))
+        ids = [int(i) for i in request.POST.getlist("invitation") if i.isdigit()]
+        if not ids:
+            messages.error(request, "请先勾选要审批的请假申请。")
+            return redirect(safe_next(request, reverse("activities:leave_requests")))
+        done, failed = [], []
+        for inv in selectors.leave_queue(user=request.user).filter(pk__in=ids):
+            try:
+                services.invitation_decide_leave(
+                    actor=request.user,
+                    invitation=inv,
+                    approve=decision == "approve",
+                    note=request.POST.get("note", "").strip(),
+                )
+            except DomainError as exc:
+                failed.append(f"{inv.person.name}（{inv.activity.title}）：{exc.message}")
+            else:
+                done.append(inv.person.name)
+        missing = len(ids) - len(done) - len(failed)
+        verdict = "准假" if decision == "approve" else "不准假"
+        if done:
+            messages.success(request, f"已{verdict}{len(done)}人：{'、'.join(done)}。")
+        for line in failed:
+            messages.error(request, line)
+        if missing:
+            messages.error(request, f"{missing}条申请已被处理或不在您的审批范围内，未作改动。")
+        return redirect(safe_next(request, reverse("activities:leave_requests")))
+    page = paginate(request, selectors.leave_queue(user=request.user), per_page=50)
+    return render(
+        request,
+        "activities/leave_requests.html",
+        {
+            "page": page,
+            "rows": list(page),
+            "total": page.paginator.count,
+            "query": query_without_page(request),
+        },
+    )
