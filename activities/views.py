@@ -229,7 +229,10 @@ def _bulk_check_in(request, activity, data):
         n = services.invitations_mark_absent(actor=request.user, activity=activity)
         return f"已将 {n} 位未签到者记为缺席。"
     n = services.invitations_check_in_bulk(
-        actor=request.user, activity=activity, invitation_ids=request.POST.getlist("invitation")
+        actor=request.user,
+        activity=activity,
+        invitation_ids=request.POST.getlist("invitation"),
+        reason=request.POST.get("reason", ""),
     )
     return f"已按签到表补录 {n} 人签到。"
 
@@ -374,6 +377,7 @@ def attendance(request, pk: int):
     q = request.GET.get("q", "").strip()
     qs = selectors.invitations_of(user=request.user, activity=activity, status=status, q=q)
     page = paginate(request, qs, per_page=100)
+    now = timezone.now()
     return render(
         request,
         "activities/attendance.html",
@@ -386,7 +390,10 @@ def attendance(request, pk: int):
             "query": query_without_page(request),
             "can_manage": permissions.can(request.user, "check_in", activity),
             "can_export": permissions.can(request.user, "export", activity),
-            "ended": activity.ends_at < timezone.now(),
+            "ended": activity.ends_at < now,
+            # The check-in window (activities.services): 代签到 inside it, a paper-sheet entry with a reason after.
+            "started": now >= activity.starts_at - services.CHECK_IN_EARLY,
+            "late": now > activity.ends_at + services.CHECK_IN_LATE,
         },
     )
 
@@ -446,7 +453,9 @@ def _staff_check_in(request, invitation, data):
     if request.POST.get("undo"):
         services.invitation_mark_absent(actor=request.user, invitation=invitation)
         return f"已将{invitation.person.name}记为缺席。"
-    services.invitation_check_in(actor=request.user, invitation=invitation, late_ok=True)
+    services.invitation_check_in(
+        actor=request.user, invitation=invitation, late_reason=request.POST.get("reason", "")
+    )
     return f"已为{invitation.person.name}签到。"
 
 
@@ -529,10 +538,18 @@ def checkin(request, token: str):
             done = services.check_in_with_token(user=request.user, token=token)
         except DomainError as exc:
             error = exc.message
+    opens_at = activity.starts_at - services.CHECK_IN_EARLY if activity else None
     return render(
         request,
         "activities/checkin.html",
-        {"activity": activity, "error": error, "done": done, "token": token},
+        {
+            "activity": activity,
+            "error": error,
+            "done": done,
+            "token": token,
+            "opens_at": opens_at,
+            "not_started": opens_at is not None and timezone.now() < opens_at,
+        },
         status=400 if error else 200,
     )
 
