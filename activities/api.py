@@ -274,9 +274,10 @@ def decide_leave(request, invitation_id: int, payload: LeaveDecisionIn):
     response={200: InvitationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="工作人员代签到",
 )
-def staff_check_in(request, invitation_id: int):
+def staff_check_in(request, invitation_id: int, reason: str = ""):
+    """Within the check-in window; after it, `?reason=` (a paper sign-in sheet entry) is required."""
     invitation = _invitation(request, invitation_id)
-    return services.invitation_check_in(actor=request.auth, invitation=invitation, late_ok=True)
+    return services.invitation_check_in(actor=request.auth, invitation=invitation, late_reason=reason)
 
 
 @router.post(

@@ -47,8 +47,69 @@ class ActivitiesConfig(AppConfig):
         url = reverse("activities:list") + "?when=upcoming"
         cards = [{"label": "即将开展的活动", "value": counts["upcoming"], "url": url}]
         if user.is_office:
-            cards.append({"label": "待审批的请假", "value": counts["pending_leave"], "url": url})
+            cards.append(
+                {
+                    "label": "待审批的请假",
+                    "value": counts["pending_leave"],
+                    "url": reverse("activities:leave_requests"),
+                }
+            )
         return cards
+
+    def home_sections(self, request):
+        """Work queues: staff the leave requests of all their activities (bulk 准假/不准假 on the home page); a
+        member or advisor the invitations to answer and the briefings not read yet."""
+        from django.urls import reverse
+
+        from core import permissions
+        from core.queues import Row, queue
+        from core.roles import Role
+
+        from . import selectors
+        from .models import Activity, Invitation
+
+        user = request.user
+        if not permissions.can(user, "view", Activity):
+            return []
+        if user.role == Role.STAFF and permissions.can(user, "manage", Invitation):
+            return queue(
+                request,
+                selectors.leave_queue(user=user),
+                title="待审批的请假",
+                order=12,
+                template="activities/_leave_queue.html",
+            )
+        if not user.is_person:
+            return []
+        return queue(
+            request,
+            selectors.answer_queue(user=user),
+            lambda inv: Row(
+                inv.activity.title,
+                reverse("activities:detail", args=[inv.activity_id]),
+                inv.activity.place,
+                inv.activity.starts_at,
+                "活动时间 ",
+                action="回复",
+            ),
+            title="待回复的活动邀请",
+            more_url=reverse("activities:my"),
+            order=10,
+        ) + queue(
+            request,
+            selectors.unread_briefings(user=user),
+            lambda r: Row(
+                r.briefing.title,
+                reverse("activities:briefing", args=[r.briefing_id]),
+                "",
+                r.briefing.published_at,
+                "发布于 ",
+                action="阅读",
+            ),
+            title="未读的知情明政材料",
+            more_url=reverse("activities:briefings"),
+            order=20,
+        )
 
     def person_sections(self, request, person):
         """Attendance figures on a person's profile page (members:detail)."""

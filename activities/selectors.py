@@ -114,8 +114,15 @@ def invitations_of(*, user, activity: Activity, status: str = "", q: str = ""):
 
 
 def my_invitations(*, user, when: str = "upcoming"):
-    """A person's own invitations with their activities; upcoming first by date, history newest first."""
-    qs = Invitation.objects.visible_to(user).select_related("activity", "activity__kind", "person")
+    """The user's own invitations with their activities; upcoming first by date, history newest first.
+
+    Only invitations of the user's own person record, whatever the role: staff, leaders and admins see every
+    invitation of their organisation, but answering for a member is done on the attendance page, named."""
+    qs = (
+        Invitation.objects.visible_to(user)
+        .filter(person__user=user)
+        .select_related("activity", "activity__kind", "person")
+    )
     qs = qs.filter(activity__is_cancelled=False) if when == "upcoming" else qs
     now = timezone.now()
     if when == "upcoming":
@@ -410,3 +417,44 @@ def activity_figures(*, user, year: int) -> dict:
             for k in by_kind
         ],
     }
+
+
+# ---- Work queues of the home page (core.queues) ------------------------------------------------------------
+
+
+def leave_queue(*, user):
+    """Leave requests (请假待批) across all activities the user organises (谁组织谁记录: staff of the organiser's
+    subtree, admins everywhere), the longest-waiting first."""
+    qs = Invitation.objects.visible_to(user).filter(status=S.LEAVE_REQUESTED, activity__is_cancelled=False)
+    if user.role != "admin":
+        org = user.organisation
+        if org is None:
+            return qs.none()
+        qs = qs.filter(activity__owner_org__path__startswith=org.path)
+    return qs.select_related("activity", "person").order_by("responded_at", "id")
+
+
+def answer_queue(*, user):
+    """The user's own invitations still to answer (待回复), of activities not over, the soonest first."""
+    return (
+        Invitation.objects.visible_to(user)
+        .filter(
+            person__user=user,
+            status=S.INVITED,
+            activity__is_cancelled=False,
+            activity__ends_at__gte=timezone.now(),
+        )
+        .select_related("activity")
+        .order_by("activity__starts_at", "id")
+    )
+
+
+def unread_briefings(*, user):
+    """Briefings sent to the user's person record and not opened yet, oldest first."""
+    return (
+        BriefingRecipient.objects.filter(
+            person__user=user, read_at__isnull=True, briefing__published_at__isnull=False
+        )
+        .select_related("briefing")
+        .order_by("created_at", "id")
+    )

@@ -349,7 +349,8 @@ def _check_answer_window(invitation: Invitation, actor, answer: str) -> None:
     staff = not actor.is_person
     if staff:
         return
-    if answer == "leave":
+    # Asking for leave, or withdrawing a leave request (confirm from 请假待批), is open until the start.
+    if answer == "leave" or (answer == "confirm" and invitation.status == S.LEAVE_REQUESTED):
         if activity.starts_at < now:
             raise DomainError("活动已开始，不能再请假，请直接联系工作人员。")
         return
@@ -453,36 +454,46 @@ CHECK_IN_EARLY = dt.timedelta(hours=3)  # the door opens a little before the sta
 CHECK_IN_LATE = dt.timedelta(hours=3)  # and closes a little after the end
 
 
-def _check_in_window(activity: Activity, now: dt.datetime) -> None:
+def _check_in_window(activity: Activity, now: dt.datetime, *, late_reason: str = "") -> None:
+    """The same window for everyone: from three hours before the start to three hours after the end. Never
+    before: nobody can have attended an activity that has not started. After: only staff entering a paper
+    sign-in sheet, with a reason that is kept in the log."""
     if activity.is_cancelled:
         raise DomainError("活动已取消，无法签到。")
     if now < activity.starts_at - CHECK_IN_EARLY:
         raise DomainError(
             f"签到尚未开始：活动于{timezone.localtime(activity.starts_at):%m月%d日 %H:%M}开始。"
         )
-    if now > activity.ends_at + CHECK_IN_LATE:
-        raise DomainError("活动已结束较久，不能再签到；如有需要请联系工作人员补录。")
+    if now > activity.ends_at + CHECK_IN_LATE and not late_reason:
+        raise DomainError(
+            "活动已结束较久，不能再签到；如需按纸质签到表补录，请填写补录理由。", field="reason"
+        )
 
 
 @transaction.atomic
 def invitation_check_in(
-    *, actor, invitation: Invitation, method: str = CheckInMethod.MANUAL, late_ok: bool = False
+    *, actor, invitation: Invitation, method: str = CheckInMethod.MANUAL, late_reason: str = ""
 ) -> Invitation:
-    """Check one invitee in. Checking in twice is harmless (the first time is kept). Staff recording
-    after the event (`late_ok`, from the sign-in sheet) are not held to the check-in window."""
+    """Check one invitee in, by QR (the member) or for someone (staff, named in the log). Checking in twice is
+    harmless (the first time is kept). Within the check-in window only; after it, staff may record a check-in
+    from the paper sign-in sheet with `late_reason` (method 按签到表补录, the reason in the log)."""
     invitation = _load(invitation)
     permissions.require(actor, "check_in", invitation)  # permission first, then the window
     if invitation.status == S.CHECKED_IN:
         return invitation
     now = timezone.now()
-    if not (late_ok and not actor.is_person):
-        _check_in_window(invitation.activity, now)
+    late_reason = "" if actor.is_person else (late_reason or "").strip()
+    _check_in_window(invitation.activity, now, late_reason=late_reason)
+    late = now > invitation.activity.ends_at + CHECK_IN_LATE
+    if late:
+        method = CheckInMethod.SHEET
 
     def apply(inv):
         inv.checked_in_at = now
         inv.check_in_method = method
 
-    return INVITATION.transition(invitation, S.CHECKED_IN, actor=actor, apply=apply)
+    note = f"补录：{late_reason}" if late else ""
+    return INVITATION.transition(invitation, S.CHECKED_IN, actor=actor, note=note, apply=apply)
 
 
 CHECKIN_SALT = "activities.checkin"
@@ -521,13 +532,17 @@ def check_in_with_token(*, user, token: str) -> Invitation:
 
 
 @transaction.atomic
-def invitations_check_in_bulk(*, actor, activity: Activity, invitation_ids: Iterable[int]) -> int:
-    """Staff record several check-ins at once from a paper sign-in list. Returns how many were new."""
+def invitations_check_in_bulk(
+    *, actor, activity: Activity, invitation_ids: Iterable[int], reason: str = ""
+) -> int:
+    """Staff record several check-ins at once from a paper sign-in list, within the check-in window (after
+    it, with a `reason`). Returns how many were new."""
     permissions.require(actor, "check_in", activity)
+    _check_in_window(activity, timezone.now(), late_reason=(reason or "").strip())
     ids = [int(i) for i in invitation_ids]
     done = 0
     for inv in Invitation.objects.filter(activity=activity, pk__in=ids).exclude(status=S.CHECKED_IN):
-        invitation_check_in(actor=actor, invitation=inv, method=CheckInMethod.SHEET, late_ok=True)
+        invitation_check_in(actor=actor, invitation=inv, method=CheckInMethod.SHEET, late_reason=reason)
         done += 1
     return done
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("kinds/", views.kind_list, name="kinds"),
     path("my/", views.my_activities, name="my"),
     path("my/history/", views.my_activities, {"history": True}, name="my_history"),
+    path("leave/", views.leave_requests, name="leave_requests"),
     path("calendar/", views.month_view, name="calendar"),
     path("feed/<str:token>.ics", views.feed, name="feed"),
     path("summary/", views.summary, name="summary"),

@@ -231,7 +231,10 @@ def _bulk_check_in(request, activity, data):
         n = services.invitations_mark_absent(actor=request.user, activity=activity)
         return f"已将 {n} 位未签到者记为缺席。"
     n = services.invitations_check_in_bulk(
-        actor=request.user, activity=activity, invitation_ids=request.POST.getlist("invitation")
+        actor=request.user,
+        activity=activity,
+        invitation_ids=request.POST.getlist("invitation"),
+        reason=request.POST.get("reason", ""),
     )
     return f"已按签到表补录 {n} 人签到。"
 
@@ -376,6 +379,7 @@ def attendance(request, pk: int):
     q = request.GET.get("q", "").strip()
     qs = selectors.invitations_of(user=request.user, activity=activity, status=status, q=q)
     page = paginate(request, qs, per_page=100)
+    now = timezone.now()
     return render(
         request,
         "activities/attendance.html",
@@ -388,7 +392,10 @@ def attendance(request, pk: int):
             "query": query_without_page(request),
             "can_manage": permissions.can(request.user, "check_in", activity),
             "can_export": permissions.can(request.user, "export", activity),
-            "ended": activity.ends_at < timezone.now(),
+            "ended": activity.ends_at < now,
+            # The check-in window (activities.services): 代签到 inside it, a paper-sheet entry with a reason after.
+            "started": now >= activity.starts_at - services.CHECK_IN_EARLY,
+            "late": now > activity.ends_at + services.CHECK_IN_LATE,
         },
     )
 
@@ -449,7 +456,9 @@ def _staff_check_in(request, invitation, data):
     if request.POST.get("undo"):
         services.invitation_mark_absent(actor=request.user, invitation=invitation)
         return f"已将{invitation.person.name}记为缺席。"
-    services.invitation_check_in(actor=request.user, invitation=invitation, late_ok=True)
+    services.invitation_check_in(
+        actor=request.user, invitation=invitation, late_reason=request.POST.get("reason", "")
+    )
     return f"已为{invitation.person.name}签到。"
 
 
@@ -532,10 +541,18 @@ def checkin(request, token: str):
             done = services.check_in_with_token(user=request.user, token=token)
         except DomainError as exc:
             error = exc.message
+    opens_at = activity.starts_at - services.CHECK_IN_EARLY if activity else None
     return render(
         request,
         "activities/checkin.html",
-        {"activity": activity, "error": error, "done": done, "token": token},
+        {
+            "activity": activity,
+            "error": error,
+            "done": done,
+            "token": token,
+            "opens_at": opens_at,
+            "not_started": opens_at is not None and timezone.now() < opens_at,
+        },
         status=400 if error else 200,
     )
 
@@ -827,3 +844,57 @@ def briefing_file(request, pk: int):
     if not briefing.attachment:
         raise Http404("未找到该记录，或您无权查看。")
     return FileResponse(briefing.attachment.open("rb"), filename=briefing.attachment_name, as_attachment=True)
+
+
+# ---------------------------------------------------------------- leave requests across activities
+
+
+@login_required
+def leave_requests(request):
+    """Every pending leave request of the activities the user organises, in one list with bulk 准假/不准假.
+
+    POST: the ticked requests and one decision; each row is decided by its own service call (and its own
+    permission check), so one refused row does not undo the others; the page says which rows failed and why."""
+    permissions.require(request.user, "manage", Invitation)
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        if decision not in ("approve", "refuse"):
+            messages.error(request, "请选择准假或不准假。")
+            return redirect(safe_next(request, reverse("activities:leave_requests")))
+        ids = [int(i) for i in request.POST.getlist("invitation") if i.isdigit()]
+        if not ids:
+            messages.error(request, "请先勾选要审批的请假申请。")
+            return redirect(safe_next(request, reverse("activities:leave_requests")))
+        done, failed = [], []
+        for inv in selectors.leave_queue(user=request.user).filter(pk__in=ids):
+            try:
+                services.invitation_decide_leave(
+                    actor=request.user,
+                    invitation=inv,
+                    approve=decision == "approve",
+                    note=request.POST.get("note", "").strip(),
+                )
+            except DomainError as exc:
+                failed.append(f"{inv.person.name}（{inv.activity.title}）：{exc.message}")
+            else:
+                done.append(inv.person.name)
+        missing = len(ids) - len(done) - len(failed)
+        verdict = "准假" if decision == "approve" else "不准假"
+        if done:
+            messages.success(request, f"已{verdict}{len(done)}人：{'、'.join(done)}。")
+        for line in failed:
+            messages.error(request, line)
+        if missing:
+            messages.error(request, f"{missing}条申请已被处理或不在您的审批范围内，未作改动。")
+        return redirect(safe_next(request, reverse("activities:leave_requests")))
+    page = paginate(request, selectors.leave_queue(user=request.user), per_page=50)
+    return render(
+        request,
+        "activities/leave_requests.html",
+        {
+            "page": page,
+            "rows": list(page),
+            "total": page.paginator.count,
+            "query": query_without_page(request),
+        },
+    )

@@ -3,7 +3,7 @@
 invited ─┬─ confirmed ─┬─ checked in
          ├─ waitlisted ┤   (check-in is possible from any open state: whoever turns up counts)
          ├─ declined   ├─ absent (after the activity, by staff)
-         └─ leave requested ─ leave approved / back to invited (refused)
+         └─ leave requested ─ leave approved / back to invited (refused) / confirmed (withdrawn by the member)
 """
 
 from core.workflow import Transition, Workflow
@@ -16,9 +16,14 @@ INVITATION = Workflow(
     name="activities.invitation",
     labels=dict(S.choices),
     transitions=[
-        Transition((S.INVITED, S.DECLINED, S.LEAVE_APPROVED), S.CONFIRMED, "respond", "确认参加"),
+        # From 请假待批 too: the member withdraws the leave request and comes after all (撤回请假).
+        Transition(
+            (S.INVITED, S.DECLINED, S.LEAVE_APPROVED, S.LEAVE_REQUESTED), S.CONFIRMED, "respond", "确认参加"
+        ),
         Transition((S.WAITLISTED,), S.CONFIRMED, "manage", "候补转正"),
-        Transition((S.INVITED, S.DECLINED, S.LEAVE_APPROVED), S.WAITLISTED, "respond", "候补"),
+        Transition(
+            (S.INVITED, S.DECLINED, S.LEAVE_APPROVED, S.LEAVE_REQUESTED), S.WAITLISTED, "respond", "候补"
+        ),
         Transition((S.INVITED, S.CONFIRMED, S.WAITLISTED), S.DECLINED, "respond", "不参加"),
         Transition(
             (S.INVITED, S.CONFIRMED, S.WAITLISTED), S.LEAVE_REQUESTED, "respond", "请假", needs_note=True

@@ -11,6 +11,31 @@ class IdeasConfig(AppConfig):
     def ready(self):
         from . import permissions, retention  # noqa: F401  (registers the permission table, retention)
 
+    def home_sections(self, request):
+        """Staff: citizens' ideas waiting for screening, oldest first, each opening the idea's page."""
+        from django.urls import reverse
+
+        from core import permissions
+        from core.queues import Row, queue
+        from core.roles import Role
+
+        from .models import Idea
+        from .selectors import screening_queue
+
+        user = request.user
+        if user.role != Role.STAFF or not permissions.can(user, "screen", Idea):
+            return []
+        return queue(
+            request,
+            screening_queue(user=user),
+            lambda x: Row(
+                x.title, reverse("ideas:detail", args=[x.pk]), x.code, x.created_at, "收到于 ", action="审核"
+            ),
+            title="待审核的百姓提案",
+            more_url=reverse("ideas:list") + "?status=submitted",
+            order=14,
+        )
+
     def home_cards(self, user):
         from django.urls import reverse
 

@@ -2,7 +2,7 @@
 
 from core.text import normalise
 
-from .models import Idea
+from .models import Idea, IdeaStatus
 
 SORTS = {
     "created": "created_at",
@@ -31,3 +31,11 @@ def idea_public_status(code: str) -> Idea | None:
     if not code:
         return None
     return Idea.objects.select_related("claimed_by", "forwarded_to").filter(code=code).first()
+
+
+# ---- Work queues of the home page (core.queues) ------------------------------------------------------------
+
+
+def screening_queue(*, user):
+    """Citizens' ideas waiting for screening (待审核), the oldest first."""
+    return Idea.objects.visible_to(user).filter(status=IdeaStatus.SUBMITTED).order_by("created_at", "pk")

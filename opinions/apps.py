@@ -11,6 +11,36 @@ class OpinionsConfig(AppConfig):
     def ready(self):
         from . import permissions  # noqa: F401  (registers the permission table)
 
+    def home_sections(self, request):
+        """Staff: reports waiting to be accepted, the longest-waiting first, each opening the report."""
+        from django.urls import reverse
+
+        from core import permissions
+        from core.queues import Row, queue
+        from core.roles import Role
+
+        from .models import OpinionReport
+        from .selectors import acceptance_queue
+
+        user = request.user
+        if user.role != Role.STAFF or not permissions.can(user, "process", OpinionReport):
+            return []
+        return queue(
+            request,
+            acceptance_queue(user=user),
+            lambda x: Row(
+                x.title,
+                reverse("opinions:detail", args=[x.pk]),
+                x.author.name if x.author_id else "",
+                x.submitted_at,
+                "报送于 ",
+                action="受理",
+            ),
+            title="待受理的社情民意",
+            more_url=reverse("opinions:list") + "?status=submitted",
+            order=15,
+        )
+
     def home_cards(self, user):
         """Staff: reports waiting to be accepted; members and advisors: their own reports. One COUNT."""
         from django.urls import reverse

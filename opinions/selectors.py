@@ -146,3 +146,16 @@ def report_records(*, start, end, person_id: int, adopted_level: str = "", instr
         if instruction_level != "any":
             qs = qs.filter(instruction_level=instruction_level)
     return qs.order_by("submitted_at", "id")
+
+
+# ---- Work queues of the home page (core.queues) ------------------------------------------------------------
+
+
+def acceptance_queue(*, user):
+    """Reports submitted and waiting to be accepted (已报送 → 受理), the longest-waiting first."""
+    return (
+        OpinionReport.objects.visible_to(user)
+        .filter(status=ReportStatus.SUBMITTED)
+        .select_related("author")
+        .order_by("submitted_at", "id")
+    )

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -676,3 +676,73 @@ def proposal_records(*, start, end, person_id: int, role: str, flag: str = ""):
     if flag:
         qs = qs.filter(_ARCHIVE_FLAGS[flag])
     return qs.select_related("author", "session__term", "outcome").order_by("submitted_at", "id")
+
+
+# ---- Work queues of the home page (core.queues): what waits for the user now, oldest first ----------------
+
+
+def review_queue(*, user):
+    """Submitted proposals waiting for review (待审查), the longest-waiting first."""
+    return (
+        Proposal.objects.visible_to(user)
+        .filter(status=ProposalStatus.SUBMITTED)
+        .select_related("author")
+        .order_by("submitted_at", "id")
+    )
+
+
+def reply_review_queue(*, user):
+    """Proposals whose reply waits for the office's review (答复待审核), by the time the reply was submitted."""
+    submitted = Reply.objects.filter(proposal=OuterRef("pk"), status=ReplyStatus.SUBMITTED).order_by(
+        "-submitted_at"
+    )
+    return (
+        Proposal.objects.visible_to(user)
+        .filter(status=ProposalStatus.REPLY_REVIEW)
+        .annotate(
+            reply_submitted_at=Subquery(submitted.values("submitted_at")[:1]),
+            reply_unit=Subquery(submitted.values("unit__name")[:1]),
+        )
+        .order_by(F("reply_submitted_at").asc(nulls_first=True), "id")
+    )
+
+
+def unit_queue(*, user):
+    """A handling unit's proposals being handled (办理中, also after a reply was sent back), soonest deadline
+    first."""
+    return (
+        unit_worklist(user=user)
+        .filter(proposal__status=ProposalStatus.HANDLING)
+        .select_related("proposal__session__term")
+        .order_by(F("proposal__reply_due").asc(nulls_last=True), "id")
+    )
+
+
+def cosign_queue(*, user):
+    """Co-signature invitations the person has not answered, oldest first, on proposals not yet submitted."""
+    return (
+        Cosigner.objects.filter(person__user=user, status=CosignerStatus.INVITED)
+        .filter(proposal__status__in=[ProposalStatus.DRAFT, ProposalStatus.RETURNED])
+        .select_related("proposal__author")
+        .order_by("created_at", "id")
+    )
+
+
+def rating_queue(*, user):
+    """Replied proposals the person may rate (proposer, confirmed co-signer, proposer of a merged proposal)
+    and has not rated in the current round, oldest reply first."""
+    rated = Rating.objects.filter(
+        reply__proposal=OuterRef("pk"), reply__round=OuterRef("round"), person__user=user
+    )
+    mine = (
+        Q(author__user=user)
+        | Q(cosigners__person__user=user, cosigners__status=CosignerStatus.CONFIRMED)
+        | Q(merged_from__author__user=user)
+    )
+    ids = Proposal.objects.filter(mine, status=ProposalStatus.REPLIED).values("pk")
+    return (
+        Proposal.objects.visible_to(user)
+        .filter(pk__in=ids)
+        .exclude(Exists(rated))
+        .order_by("replied_at", "id")
+    )

@@ -14,6 +14,11 @@ class VisitsConfig(AppConfig):
     def ready(self):
         from . import permissions, reminders  # noqa: F401
 
+    def home_sections(self, request):
+        from .hooks import home_sections
+
+        return home_sections(request)
+
     def home_cards(self, user):
         from .hooks import home_cards
 

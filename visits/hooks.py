@@ -110,3 +110,51 @@ def person_erase(person) -> None:
     ids = list(own)
     Visit.objects.filter(pk__in=ids).update(notes="", confidential_notes="")
     Visit.history.filter(id__in=ids).update(notes="", confidential_notes="")
+
+
+def home_sections(request) -> list[dict]:
+    """Staff: open requests overdue or due within a week (earliest deadline first). A member or advisor: their
+    own requests with news in the last 30 days, with a 反馈 action once solved."""
+    from core.queues import Row, queue
+    from core.roles import Role
+
+    user = request.user
+    if not permissions.can(user, "view", Request):
+        return []
+
+    def detail(r):
+        return reverse("visits:request_detail", args=[r.pk])
+
+    if user.role == Role.STAFF:
+        return queue(
+            request,
+            selectors.due_request_queue(user=user),
+            lambda r: Row(
+                r.title,
+                detail(r),
+                f"{r.person.name} · {r.get_status_display()}",
+                date_label="办理期限 ",
+                due=r.deadline,
+                action="办理",
+            ),
+            title="临期和超期的诉求",
+            more_url=reverse("visits:request_list") + "?due=soon&sort=deadline",
+            order=16,
+        )
+    if not user.is_person:
+        return []
+    return queue(
+        request,
+        selectors.updated_request_queue(user=user),
+        lambda r: Row(
+            r.title,
+            detail(r),
+            r.get_status_display(),
+            max(d for d in (r.last_step, r.updated_at) if d),
+            "更新于 ",
+            action="反馈" if r.status == "solved" and not r.thanked_at else "查看",
+        ),
+        title="诉求办理有新进展",
+        more_url=reverse("visits:request_list"),
+        order=16,
+    )

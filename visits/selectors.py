@@ -126,9 +126,11 @@ def request_list(
     sort: str = "",
     year: str | int = "",
     persons=None,
+    due_soon: bool = False,
 ):
     """Visible requests (a member: only his or her own), with person, owner and helping body joined.
-    `year`: raised (registered) in that year (Asia/Shanghai); `persons`: raised by these persons (ids)."""
+    `year`: raised (registered) in that year (Asia/Shanghai); `persons`: raised by these persons (ids);
+    `due_soon`: open and overdue or due within a week (the home page's queue)."""
     qs = Request.objects.visible_to(user).select_related("person", "owner", "helping_org", "visit")
     if str(year).isdigit():
         qs = qs.filter(created_at__year=int(year))
@@ -144,6 +146,8 @@ def request_list(
         qs = qs.filter(owner_id=int(owner))
     if overdue:
         qs = overdue_filter(qs)
+    if due_soon:
+        qs = qs.filter(pk__in=due_request_queue(user=user).values("pk"))
     order = {
         "deadline": ["deadline", "-id"],
         "-deadline": ["-deadline", "-id"],
@@ -511,3 +515,33 @@ def liaison_figures(*, user, year: int) -> dict:
             for o in orgs
         ],
     }
+
+
+# ---- Work queues of the home page (core.queues) ------------------------------------------------------------
+
+REQUEST_DUE_SOON_DAYS = 7
+REQUEST_UPDATE_DAYS = 30
+
+
+def due_request_queue(*, user, today: dt.date | None = None):
+    """Open requests overdue or due within a week, the earliest deadline first (the office's queue)."""
+    today = today or timezone.localdate()
+    return (
+        Request.objects.visible_to(user)
+        .filter(status__in=OPEN_STATUSES, deadline__lte=today + dt.timedelta(days=REQUEST_DUE_SOON_DAYS))
+        .select_related("person")
+        .order_by("deadline", "id")
+    )
+
+
+def updated_request_queue(*, user):
+    """A member's own requests with news in the last 30 days (a step, a new status, a resolution), the most
+    recent first: what the member should read or thank for."""
+    since = timezone.now() - dt.timedelta(days=REQUEST_UPDATE_DAYS)
+    return (
+        Request.objects.visible_to(user)
+        .filter(person__user=user)
+        .annotate(last_step=Max("steps__created_at"))
+        .filter(Q(updated_at__gte=since) | Q(last_step__gte=since))
+        .order_by("-updated_at", "-id")
+    )

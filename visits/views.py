@@ -298,6 +298,7 @@ _REQUEST_FILTERS = ("q", "status", "category", "owner", "sort", "year")
 def _request_params(request):
     params = _params(request, _REQUEST_FILTERS)
     params["overdue"] = request.GET.get("overdue") == "1"
+    params["due_soon"] = request.GET.get("due") == "soon"
     params["persons"] = person_scope(request.GET)
     return params
 

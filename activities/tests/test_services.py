@@ -165,7 +165,7 @@ TABLE = [
     (S.WAITLISTED, S.DECLINED, True),
     (S.LEAVE_REQUESTED, S.LEAVE_APPROVED, True),
     (S.LEAVE_REQUESTED, S.INVITED, True),
-    (S.LEAVE_REQUESTED, S.CONFIRMED, False),
+    (S.LEAVE_REQUESTED, S.CONFIRMED, True),  # the member withdraws the leave request
     (S.LEAVE_APPROVED, S.CONFIRMED, True),
     (S.LEAVE_APPROVED, S.ABSENT, False),
     (S.DECLINED, S.CONFIRMED, True),
@@ -352,8 +352,18 @@ def test_staff_record_checkins_from_the_paper_sheet_after_the_event(orgs, staff)
     persons = [PersonFactory(owner_org=orgs.committee) for _ in range(4)]
     services.invitations_create(actor=staff, activity=activity, persons=persons, check=False)
     ids = list(activity.invitations.values_list("pk", flat=True)[:3])
-    assert services.invitations_check_in_bulk(actor=staff, activity=activity, invitation_ids=ids) == 3
-    assert services.invitations_check_in_bulk(actor=staff, activity=activity, invitation_ids=ids) == 0
+    with pytest.raises(DomainError, match="补录理由"):
+        services.invitations_check_in_bulk(actor=staff, activity=activity, invitation_ids=ids)
+    sheet = "按现场纸质签到表补录"
+    assert (
+        services.invitations_check_in_bulk(actor=staff, activity=activity, invitation_ids=ids, reason=sheet)
+        == 3
+    )
+    assert (
+        services.invitations_check_in_bulk(actor=staff, activity=activity, invitation_ids=ids, reason=sheet)
+        == 0
+    )
+    assert TransitionLog.objects.filter(target=S.CHECKED_IN, note=f"补录：{sheet}", actor=staff).count() == 3
     assert services.invitations_mark_absent(actor=staff, activity=activity) == 1
     counts = {s: activity.invitations.filter(status=s).count() for s in (S.CHECKED_IN, S.ABSENT)}
     assert counts == {S.CHECKED_IN: 3, S.ABSENT: 1}
@@ -431,3 +441,53 @@ def test_an_invalid_filter_matches_nobody_rather_than_everyone(orgs, users):
     PersonFactory(owner_org=orgs.committee)
     persons, _ = persons_by_filter(user=users["staff"], params={"region": "火星"})
     assert persons.count() == 0
+
+
+def test_staff_cannot_check_anyone_in_before_the_activity_starts(orgs, staff, member):
+    """17 days before the activity, 代签到 was accepted and the member's record showed 已签到 (issue 12.9)."""
+    activity = ActivityFactory(owner_org=orgs.committee, starts_at=timezone.now() + dt.timedelta(days=17))
+    services.invitations_create(actor=staff, activity=activity, persons=[member.person], check=False)
+    inv = activity.invitations.get()
+    with pytest.raises(DomainError, match="签到尚未开始"):
+        services.invitation_check_in(actor=staff, invitation=inv)
+    with pytest.raises(DomainError, match="签到尚未开始"):
+        services.invitation_check_in(actor=staff, invitation=inv, late_reason="纸质签到表")
+    with pytest.raises(DomainError, match="签到尚未开始"):
+        services.invitations_check_in_bulk(
+            actor=staff, activity=activity, invitation_ids=[inv.pk], reason="表"
+        )
+    inv.refresh_from_db()
+    assert inv.status == S.INVITED and inv.checked_in_at is None
+
+
+def test_staff_check_in_during_the_activity_is_named_in_the_log(orgs, staff, member):
+    start = timezone.now() - dt.timedelta(minutes=30)
+    activity = ActivityFactory(owner_org=orgs.committee, starts_at=start, signup_deadline=None)
+    services.invitations_create(actor=staff, activity=activity, persons=[member.person], check=False)
+    inv = services.invitation_check_in(actor=staff, invitation=activity.invitations.get())
+    assert inv.status == S.CHECKED_IN and inv.check_in_method == "manual"
+    assert TransitionLog.objects.get(target=S.CHECKED_IN).actor == staff
+
+
+def test_a_member_cannot_use_a_late_reason(orgs, staff, member):
+    start = timezone.now() - dt.timedelta(days=1)
+    activity = ActivityFactory(
+        owner_org=orgs.committee, starts_at=start, ends_at=start + dt.timedelta(hours=2), signup_deadline=None
+    )
+    services.invitations_create(actor=staff, activity=activity, persons=[member.person], check=False)
+    with pytest.raises(DomainError, match="活动已结束较久"):
+        services.invitation_check_in(
+            actor=member, invitation=activity.invitations.get(), late_reason="我来过"
+        )
+
+
+def test_member_withdraws_a_leave_request_even_after_the_sign_up_deadline(my_invitation, member, staff):
+    services.invitation_respond(actor=member, invitation=my_invitation, answer="leave", reason="临时有事")
+    Activity.objects.filter(pk=my_invitation.activity_id).update(
+        signup_deadline=timezone.now() - dt.timedelta(hours=1)
+    )
+    result = services.invitation_respond(actor=member, invitation=my_invitation, answer="confirm")
+    assert result.status == S.CONFIRMED
+    from activities.selectors import leave_queue
+
+    assert not leave_queue(user=staff).exists()

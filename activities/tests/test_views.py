@@ -227,10 +227,33 @@ def test_sign_in_sheet_is_a_pdf(client, staff, invited):
 
 
 def test_bulk_check_in_from_the_sheet(client, staff, invited):
+    invited.starts_at = timezone.now() - dt.timedelta(hours=1)
+    invited.ends_at = invited.starts_at + dt.timedelta(hours=2)
+    invited.signup_deadline = None
+    invited.save()
     client.force_login(staff)
     ids = list(invited.invitations.values_list("pk", flat=True))
     client.post(reverse("activities:bulk_check_in", args=[invited.pk]), {"invitation": ids})
     assert invited.invitations.filter(status=S.CHECKED_IN).count() == 2
+
+
+def test_attendance_page_offers_no_proxy_check_in_before_the_activity(client, staff, invited):
+    client.force_login(staff)
+    html = client.get(reverse("activities:attendance", args=[invited.pk])).content.decode()
+    assert "活动尚未开始" in html and "代签到</button>" not in html
+    inv = invited.invitations.first()
+    response = client.post(reverse("activities:staff_check_in", args=[inv.pk]), follow=True)
+    assert "签到尚未开始" in response.content.decode()
+    assert invited.invitations.filter(status=S.CHECKED_IN).count() == 0
+
+
+def test_my_activities_shows_staff_only_their_own_invitations(client, staff, users, invited):
+    """Staff saw every member's invitation with RSVP buttons and no names; pressing one confirmed a member."""
+    client.force_login(staff)
+    html = client.get(reverse("activities:my")).content.decode()
+    assert invited.title not in html and "暂无待参加的活动" in html
+    client.force_login(users["member"])
+    assert invited.title in client.get(reverse("activities:my")).content.decode()
 
 
 def test_month_calendar_shows_the_activity(client, member, invited):
@@ -386,3 +409,18 @@ def test_a_leader_answering_an_invitation_gets_403_before_the_answer_is_read(cli
     assert r.status_code == 403
     my_invitation.refresh_from_db()
     assert my_invitation.status == "invited"
+
+
+def test_check_in_page_says_not_started_instead_of_the_button(client, member, invited):
+    client.force_login(member)
+    html = client.get(reverse("activities:checkin", args=[services.check_in_token(invited)])).content.decode()
+    assert "尚未开始" in html and "checkin-button" not in html
+
+
+def test_member_sees_a_withdraw_button_on_a_pending_leave_request(client, member, my_invitation):
+    services.invitation_respond(actor=member, invitation=my_invitation, answer="leave", reason="出差")
+    client.force_login(member)
+    assert "撤回请假（参加）" in client.get(reverse("activities:my")).content.decode()
+    client.post(reverse("activities:respond", args=[my_invitation.pk]), {"answer": "confirm"})
+    my_invitation.refresh_from_db()
+    assert my_invitation.status == S.CONFIRMED

@@ -7,3 +7,11 @@ document.addEventListener("submit", function (e) {
   var msg = e.target.getAttribute("data-confirm") || (e.submitter && e.submitter.getAttribute("data-confirm"));
   if (msg && !window.confirm(msg)) { e.preventDefault(); }
 });
+// A link to "#act-…" (e.g. from a home-page queue) opens the action's folded form.
+function openTargetedDetails() {
+  var id = window.location.hash.slice(1);
+  var el = id && document.getElementById(id);
+  if (el && el.tagName === "DETAILS") { el.open = true; }
+}
+document.addEventListener("DOMContentLoaded", openTargetedDetails);
+window.addEventListener("hashchange", openTargetedDetails);
