@@ -11,7 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from core import permissions
+from core import permissions, phones
 from core.errors import DomainError
 from core.sensitive import log_reveal
 from core.text import search_form
@@ -26,7 +26,6 @@ from .workflows import idea_workflow
 log = logging.getLogger(__name__)
 S = IdeaStatus
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read over the phone without mistakes
-_PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,19}$")
 
 
 def intake_org() -> Organisation:
@@ -95,8 +94,10 @@ def idea_submit(
         raise DomainError("请填写您的姓名（50 字以内）。", field="citizen_name")
     if not phone and not email:
         raise DomainError("请至少留下电话或电子邮箱，以便告知您办理结果。", field="citizen_phone")
-    if phone and not _PHONE.match(phone):
-        raise DomainError("电话号码格式不正确。", field="citizen_phone")
+    try:
+        phone = phones.parse_optional(phone)  # E.164; a number without code read as mainland
+    except DomainError as exc:
+        raise DomainError(exc.message, field="citizen_phone") from None
     if email:
         try:
             validate_email(email)
@@ -263,4 +264,4 @@ def idea_reveal_contact(*, actor, idea: Idea, ip: str | None = None) -> dict[str
     permissions.require(actor, "reveal_sensitive", idea)
     for field in ("citizen_phone", "citizen_email"):
         log_reveal(user=actor, obj=idea, field=field, ip=ip)
-    return {"phone": idea.citizen_phone, "email": idea.citizen_email}
+    return {"phone": phones.format_phone(idea.citizen_phone), "email": idea.citizen_email}

@@ -66,7 +66,7 @@ class PersonOut(Schema):
     @staticmethod
     def resolve_phones(obj):
         phones = getattr(obj, "phone_list", None)
-        return [f"{p.country_code} {p.masked}" for p in (phones if phones is not None else obj.phones.all())]
+        return [p.masked for p in (phones if phones is not None else obj.phones.all())]
 
     @staticmethod
     def resolve_documents(obj):

@@ -168,7 +168,11 @@ def _details(person: Person, i: int, term: Term, committee: Organisation) -> Non
 
     employer, title = EMPLOYERS[i % len(EMPLOYERS)]
     is_macao = person.region == Region.MACAO
-    phones = [f"+853 6{i:03d}{(i * 37) % 10000:04d}" if is_macao else f"+852 9{i:03d}{(i * 37) % 10000:04d}"]
+    phones = [
+        f"+853 62{i % 100:02d}{(i * 37) % 10000:04d}"
+        if is_macao
+        else f"+852 61{i % 100:02d}{(i * 37) % 10000:04d}"
+    ]
     if i % 3 == 1:
         phones.append(f"+86 139{i:04d}{(i * 53) % 10000:04d}")
     prefix = "M" if is_macao else "H"

@@ -1,7 +1,5 @@
 """Columns and rows of the roster exports (Excel, CSV), built from `person_list` rows (prefetched)."""
 
-from .identity import mask_phone
-
 BASE_COLUMNS = [
     ("姓名", 12),
     ("英文/拼音姓名", 18),
@@ -29,9 +27,7 @@ def export_columns(sensitive: bool) -> tuple[list[str], list[int]]:
 
 def export_rows(persons, sensitive: bool):
     for p in persons:
-        phones = "；".join(
-            f"{ph.country_code} {ph.number if sensitive else mask_phone(ph.number)}" for ph in p.phone_list
-        )
+        phones = "；".join((ph.display if sensitive else ph.masked) for ph in p.phone_list)
         row = [
             p.name,
             p.romanised_name,

@@ -28,7 +28,7 @@ class PersonForm(forms.Form):
         label="电话",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="每行一个，可带区号：+852 9123 4567、+853 6612 3456、138 1234 5678",
+        help_text="每行一个，任何国家或地区均可：+852 9123 4567、+853 6612 3456、+1 604 555 0123；内地号码可直接写 138 1234 5678",
     )
     email = forms.EmailField(label="电子邮箱", required=False)
     address = forms.CharField(label="通讯地址", max_length=300, required=False)

@@ -1,4 +1,4 @@
-"""Shapes of identity documents and phone numbers, their canonical forms and their masks.
+"""Shapes of identity documents and phone numbers (the phones through core.phones), their canonical forms and their masks.
 
 Validation is by document type (DOMAIN.md): Home Return Permit H/M + 8 digits + 2-digit renewal count
 (11 characters) or HA/MA + 7 digits for non-Chinese nationals; residence permit 18 characters starting
@@ -8,9 +8,10 @@ Validation is by document type (DOMAIN.md): Home Return Permit H/M + 8 digits + 
 import re
 import unicodedata
 
+from core import phones
 from core.errors import DomainError
 
-from .models import DocumentKind, PhoneRegion
+from .models import DocumentKind
 
 _HRP = re.compile(r"^[HM]\d{10}$")
 _HRP_FOREIGN = re.compile(r"^(HA|MA)\d{7}$")
@@ -101,45 +102,13 @@ def guess_document_kind(number) -> str | None:
     return None
 
 
-_PHONE_PREFIX = re.compile(r"^(?:\+|00|\(\+?|（\+?)(852|853|86|886)[)）]?")
-
-
 def normalise_phone(text, region: str = "") -> tuple[str, str]:
-    """(country code, digits) of a phone number as people write it: +852 9123 4567, (853)6612-3456, 13812345678."""
-    raw = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or "")))
-    if not raw:
-        raise DomainError("请填写电话号码。", field="phones")
-    m = _PHONE_PREFIX.match(raw)
-    code = None
-    if m:
-        code = "+" + m.group(1)
-        raw = raw[m.end() :]
-    raw = re.sub(r"[\-()（）.]", "", raw)
-    if not raw.isdigit() or not 5 <= len(raw) <= 15:
-        raise DomainError(f"电话号码“{text}”格式不正确。", field="phones")
-    if code is None:
-        if len(raw) == 11 and raw.startswith("1"):
-            code = PhoneRegion.MAINLAND
-        elif len(raw) == 8 and region == "mo":
-            code = PhoneRegion.MACAO
-        elif len(raw) == 8:
-            code = PhoneRegion.HONG_KONG
-        else:
-            code = PhoneRegion.MAINLAND
-    if code not in PhoneRegion.values:
-        code = PhoneRegion.OTHER
-    return code, raw
+    """(country code, E.164) of a phone number as people write it, read in the person's region (core.phones)."""
+    e164 = phones.parse_phone(text, region=region)
+    return phones.country_code(e164), e164
 
 
-def mask_phone(number: str) -> str:
-    """138****5678 for mainland mobiles; 91****67 for eight-digit Hong Kong/Macao numbers."""
-    if not number:
-        return ""
-    if len(number) >= 11:
-        return number[:3] + "****" + number[-4:]
-    if len(number) >= 6:
-        return number[:2] + "****" + number[-2:]
-    return number[:1] + "*" * (len(number) - 1)
+mask_phone = phones.mask_phone
 
 
 def mask_document(number: str) -> str:

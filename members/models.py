@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core import phones
 from core.crypto import EncryptedTextField, blind_index
 from core.models import TimeStampedModel
 from organisations.models import OwnedModel
@@ -258,23 +259,14 @@ class PhoneKind(models.TextChoices):
     OTHER = "other", "其他"
 
 
-class PhoneRegion(models.TextChoices):
-    MAINLAND = "+86", "+86 内地"
-    HONG_KONG = "+852", "+852 香港"
-    MACAO = "+853", "+853 澳门"
-    TAIWAN = "+886", "+886 台湾"
-    OTHER = "other", "其他"
-
-
 class Phone(OwnedModel):
-    """One telephone number of a person; the number is encrypted at rest (PIPL)."""
+    """One telephone number of a person, of any country: stored in E.164 (+85291234567, core.phones) and
+    encrypted at rest (PIPL); the country code beside it in clear, for counts by region."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="phones", verbose_name="人员")
     kind = models.CharField("类别", max_length=10, choices=PhoneKind.choices, default=PhoneKind.MOBILE)
-    country_code = models.CharField(
-        "区号", max_length=6, choices=PhoneRegion.choices, default=PhoneRegion.MAINLAND
-    )
-    number = EncryptedTextField("号码")
+    country_code = models.CharField("国家或地区区号", max_length=6, default="+86")
+    number = EncryptedTextField("号码", help_text="E.164 格式，如 +85291234567")
     number_index = models.CharField("号码索引", max_length=64, db_index=True, editable=False, default="")
     is_primary = models.BooleanField("首选", default=False)
     history = HistoricalRecords()
@@ -295,9 +287,13 @@ class Phone(OwnedModel):
 
     @property
     def masked(self) -> str:
-        from .identity import mask_phone
+        """+852 91****67 (mainland numbers without their +86)."""
+        return phones.mask_phone(self.number)
 
-        return mask_phone(self.number)
+    @property
+    def display(self) -> str:
+        """+852 9123 4567, 138 1234 5678: the clear number as people read it."""
+        return phones.format_phone(self.number)
 
 
 class DocumentKind(models.TextChoices):

@@ -111,10 +111,10 @@ def _sessions_for(gen, terms) -> dict[int, Session]:
 
 def _phone(rng, region) -> str:
     if region == Region.HONG_KONG:
-        return f"+852 {rng.choice('569')}{rng.randint(0, 9999999):07d}"
+        return f"+852 61{rng.randint(0, 999999):06d}"  # ranges every number of which exists (core.phones)
     if region == Region.MACAO:
-        return f"+853 6{rng.randint(0, 9999999):07d}"
-    return f"1{rng.choice('3456789')}{rng.randint(0, 999999999):09d}"
+        return f"+853 62{rng.randint(0, 999999):06d}"
+    return f"1{rng.choice('38')}{rng.randint(0, 999999999):09d}"
 
 
 def _document(rng, region) -> tuple[str, str] | None:

@@ -169,7 +169,8 @@ def person_update(*, actor, person: Person, check: bool = True, **changes) -> Pe
 
 
 def person_set_phones(*, person: Person, phones: Iterable) -> list[Phone]:
-    """Replace a person's phones. Items: "+852 9123 4567" or dicts {number, kind?, country_code?}."""
+    """Replace a person's phones. Items: "+852 9123 4567", "+1 604 555 0123", "13812345678" or dicts
+    {number, kind?, country_code?}; each read by core.phones in the person's region and stored in E.164."""
     made = []
     seen = set()
     for item in phones:
@@ -180,9 +181,10 @@ def person_set_phones(*, person: Person, phones: Iterable) -> list[Phone]:
             text, kind, code_given = item, PhoneKind.MOBILE, ""
         if not str(text or "").strip():
             continue
-        code, number = normalise_phone(
-            f"{code_given}{text}" if code_given.startswith("+") else text, person.region
-        )
+        text = str(text).strip()
+        if code_given.startswith("+") and not text.startswith(("+", "00")):
+            text = f"{code_given} {text}"
+        code, number = normalise_phone(text, person.region)
         if kind not in PhoneKind.values:
             raise DomainError("电话类别不正确。", field="phones")
         if (code, number) in seen:
@@ -346,7 +348,7 @@ def person_reveal(*, actor, person: Person, field: str, ip: str | None = None) -
     if field == "documents":
         return {d.kind: d.number for d in person.documents.all()}
     if field == "phones":
-        return {p.pk: f"{p.country_code} {p.number}" for p in person.phones.all()}
+        return {p.pk: p.display for p in person.phones.all()}
     return {"address": person.address}
 
 

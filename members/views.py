@@ -16,7 +16,7 @@ from . import selectors, services
 from .exports import export_columns, export_rows, log_export_reveals
 from .filtersets import SORT_CHOICES
 from .forms import CommitteeForm, PersonForm, PositionForm
-from .identity import mask_address, mask_document, mask_phone
+from .identity import mask_address, mask_document
 from .models import Person
 
 
@@ -98,7 +98,7 @@ def _sensitive_display(person, revealed: dict) -> dict:
         "phones": [
             {
                 "kind": p.get_kind_display(),
-                "number": phones[p.pk] if phones else f"{p.country_code} {mask_phone(p.number)}",
+                "number": phones[p.pk] if phones else p.masked,
             }
             for p in person.phones.all()
         ],
@@ -372,10 +372,7 @@ def export_pdf(request):
         {
             "person": p,
             "roles": "、".join(r.get_role_display() for r in p.shown_roles),
-            "phones": "；".join(
-                f"{ph.country_code} {ph.number if sensitive else mask_phone(ph.number)}"
-                for ph in p.phone_list
-            ),
+            "phones": "；".join((ph.display if sensitive else ph.masked) for ph in p.phone_list),
         }
         for p in persons
     ]

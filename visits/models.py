@@ -8,7 +8,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from core.crypto import EncryptedTextField, mask
+from core import phones
+from core.crypto import EncryptedTextField
 from core.models import TimeStampedModel
 from organisations.models import OwnedModel
 
@@ -393,7 +394,7 @@ class LiaisonContact(OwnedModel):
 
     @property
     def masked_phone(self) -> str:
-        return mask(self.phone)
+        return phones.mask_phone(self.phone)
 
 
 class LiaisonEventKind(models.TextChoices):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from core import permissions
+from core import permissions, phones
 from core.errors import DomainError
 from core.roles import Role
 from core.sensitive import log_reveal
@@ -597,9 +597,10 @@ def _contact_fields(
 ) -> None:
     if not (name or "").strip():
         raise DomainError("请填写联络人姓名。", field="name")
-    phone = "".join((phone or "").split())
-    if phone and not all(ch.isdigit() or ch in "+-()" for ch in phone):
-        raise DomainError("电话只能包含数字和 + - ( )。", field="phone")
+    try:
+        phone = phones.parse_optional(phone)  # E.164, any country; a number without code read as mainland
+    except DomainError as exc:
+        raise DomainError(exc.message, field="phone") from None
     contact.name = name.strip()
     contact.position = (position or "").strip()
     contact.phone = phone
@@ -639,7 +640,7 @@ def liaison_contact_reveal(*, actor, contact: LiaisonContact, ip: str | None = N
     """The clear phone number, after logging the reveal (PIPL)."""
     permissions.require(actor, "reveal_sensitive", contact)
     log_reveal(user=actor, obj=contact, field="phone", ip=ip)
-    return contact.phone
+    return phones.format_phone(contact.phone)
 
 
 def _event_fields(event: LiaisonEvent, *, date, kind, title, place, notes, activity=None) -> None:

@@ -64,7 +64,7 @@ def full_person(orgs, term, *, n: int = 0, **overrides) -> Person:
         "sector": SectorFactory(name="港澳界"),
         "employer": f"香港测试公司{n}",
         "titles": "董事长",
-        "phones": [f"+852 9{n:07d}", f"138{n:08d}"],
+        "phones": [f"+852 61{n % 1000000:06d}", f"138{n:08d}"],
         "documents": [{"kind": "hrp", "number": f"H{n:08d}01"}],
         "tags": [TagFactory(name="青年委员")],
         **overrides,

@@ -118,7 +118,7 @@ def big_roster(n: int, *, start: int = 0) -> bytes:
                 ["港澳界", "经济界", "侨联界"][i % 3],
                 f"测试公司{i}",
                 "董事",
-                f"+852 9{i:07d}",
+                f"+852 61{i % 1000000:06d}",
                 f"{'M' if i % 3 == 0 else 'H'}{i:08d}01",
                 f"m{i}@example.test",
             ]

@@ -34,13 +34,16 @@ def test_messy_roster_rows_are_read_as_people_meant_them(users, term):
     assert len(analysis.rows) == 8  # blank rows and the trailing 备注 row are skipped
     chan = rows["陳大文"].data
     assert chan["birth_date"] == dt.date(1965, 3, 1) and chan["birth_precision"] == "m"
-    assert chan["phones"] == [("+852", "91234567")] and chan["document"] == ("hrp", "H1234567801")
+    assert chan["phones"] == [("+852", "+85291234567")] and chan["document"] == ("hrp", "H1234567801")
     ho = rows["何嘉欣"].data
     assert ho["birth_date"] == dt.date(1965, 3, 12)  # Excel serial date
     assert ho["sector"] == "港澳界"  # merged cell filled down
-    assert ho["phones"] == [("+852", "91237654")] and ho["document"] == ("hrp", "H7654321002")  # full-width
+    assert ho["phones"] == [("+852", "+85291237654")] and ho["document"] == (
+        "hrp",
+        "H7654321002",
+    )  # full-width
     leung = rows["梁美玲"].data  # spaces between characters removed
-    assert leung["region"] == "mo" and leung["phones"] == [("+853", "66123456")]
+    assert leung["region"] == "mo" and leung["phones"] == [("+853", "+85366123456")]
     assert rows["吳志強"].data["birth_precision"] == "m"
 
 
@@ -165,7 +168,7 @@ def test_staff_can_correct_the_mapping(users, term):
     data = workbook([["姓名", "性别", "出生日期", "联络"], ["陈大文", "男", "1965-03-12", "+852 9123 4567"]])
     assert "phones" not in analyse(data, user=users["staff"], term=term).rows[0].data
     analysis = analyse(data, user=users["staff"], term=term, mapping={3: "phone"})
-    assert analysis.rows[0].data["phones"] == [("+852", "91234567")]
+    assert analysis.rows[0].data["phones"] == [("+852", "+85291234567")]
     with pytest.raises(ImportRefused, match="姓名"):
         analyse(data, user=users["staff"], term=term, mapping={0: ""})
 

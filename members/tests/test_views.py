@@ -27,8 +27,8 @@ def test_roster_lists_persons_with_masked_phones(client_for, users, roster):
     response = client_for(users["staff"]).get(reverse("members:list"))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "名册委员1" in html and "+852 90****01" in html
-    assert "90000001" not in html
+    assert "名册委员1" in html and "+852 61****01" in html
+    assert "61000001" not in html and "6100 0001" not in html
 
 
 @pytest.mark.parametrize("query", ["名册委员1", "名冊委員1", "mingceweiyuan1", "Roster Member 1"])
@@ -152,7 +152,7 @@ def test_staff_reveal_shows_clear_values_and_is_logged(client_for, users, roster
     client = client_for(users["staff"])
     assert "H0000000101" not in client.get(reverse("members:detail", args=[person.pk])).content.decode()
     html = client.post(reverse("members:reveal", args=[person.pk]), {"field": "all"}).content.decode()
-    assert "H0000000101" in html and "+852 90000001" in html
+    assert "H0000000101" in html and "+852 6100 0001" in html
     assert set(SensitiveAccessLog.objects.values_list("field", flat=True)) == {
         "documents",
         "phones",
@@ -221,7 +221,7 @@ def test_export_excel_has_frozen_header_real_dates_and_masked_phones(client_for,
     assert header[0] == "姓名" and "证件" not in header
     assert ws.max_row == 2 and ws["A2"].value == "名册委员1"
     assert ws["D2"].is_date
-    assert "90****01" in ws["M2"].value
+    assert "+852 61****01" in ws["M2"].value
 
 
 def test_sensitive_export_is_staff_only_and_logged(client_for, users, roster):

@@ -284,10 +284,10 @@ def test_contact_phone_is_encrypted_masked_and_reveal_is_logged(users, orgs):
     with connection.cursor() as cur:
         cur.execute("select phone from visits_liaisoncontact where id = %s", [contact.pk])
         assert "9123" not in cur.fetchone()[0]
-    assert contact.masked_phone == "+85****4567"
-    assert services.liaison_contact_reveal(actor=users["leader"], contact=contact) == "+85291234567"
+    assert contact.masked_phone == "+852 91****67"
+    assert services.liaison_contact_reveal(actor=users["leader"], contact=contact) == "+852 9123 4567"
     assert SensitiveAccessLog.objects.filter(user=users["leader"], field="phone").count() == 1
-    with pytest.raises(DomainError, match="电话只能包含"):
+    with pytest.raises(DomainError, match="电话号码“call me”无法识别"):
         services.liaison_contact_create(
             actor=users["staff"], organisation=orgs.association, name="x", phone="call me"
         )
