@@ -59,6 +59,11 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
+def _newlines(text: str) -> str:
+    """A browser's textarea sends CRLF: paragraphs, comparisons and quotes work on plain \\n."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _clean(value: str | None) -> str:
     return (value or "").strip()
 
@@ -458,7 +463,7 @@ def speech_save_text(*, actor, speech: Speech, text: str) -> Speech:
     permissions.require(actor, "write", speech)
     speech = Speech.objects.select_for_update().get(pk=speech.pk)
     _check_writable(speech)
-    text = (text or "").strip()
+    text = _newlines(text or "").strip()
     if len(text) > TEXT_MAX:
         raise DomainError(f"发言稿不能超过 {TEXT_MAX:,} 个字，现有 {len(text):,} 个字。", field="text")
     speech.working_text = text
@@ -484,7 +489,7 @@ def speech_transition(
 
     def apply(locked: Speech) -> None:
         if target == SpeechStatus.SUBMITTED:
-            body = (locked.working_text if text is None else text or "").strip()
+            body = _newlines(locked.working_text if text is None else text or "").strip()
             if not body:
                 raise DomainError("发言稿正文不能为空。", field="text")
             if len(body) > TEXT_MAX:

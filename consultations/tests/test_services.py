@@ -415,3 +415,13 @@ def test_speech_counts_are_one_grouped_query(users):
     with CaptureQueriesContext(connection) as ctx:
         selectors.speech_counts_for(start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
     assert len(ctx.captured_queries) == 1
+
+
+def test_a_draft_typed_in_a_browser_keeps_its_paragraphs_without_carriage_returns(users, speech):
+    from consultations.models import SpeechStatus
+
+    speech = services.speech_transition(
+        actor=users["member"], speech=speech, target=SpeechStatus.SUBMITTED, text="第一段。\r\n第二段。\r\n"
+    )
+    revision = speech.revisions.get()
+    assert revision.text == "第一段。\n第二段。" and revision.paragraphs == ["第一段。", "第二段。"]
