@@ -13,6 +13,7 @@ from core.errors import DomainError
 from core.exports import excel_response, stream
 from core.jobs import background_export
 from core.pagination import paginate, query_without_page
+from core.phones import mask_phone
 from core.sensitive import client_ip
 from core.sorting import apply_sort
 from core.workflow import log_for
@@ -138,7 +139,7 @@ def idea_detail(request, pk: int, revealed: dict | None = None):
             "can_reveal": permissions.can(user, "reveal_sensitive", idea),
             "can_followup": permissions.can(user, "followup", idea) and idea.wants_followup,
             "show_citizen": user.is_office or is_claimant,
-            "masked_phone": mask(idea.citizen_phone),
+            "masked_phone": mask_phone(idea.citizen_phone),
             "masked_email": mask(idea.citizen_email, 2, 6),
             "revealed": revealed,
             "form": TransitionForm(),
