@@ -25,6 +25,7 @@ from core.errors import DomainError
 from members.models import Person
 from organisations.models import Organisation
 
+from . import items as catalogue
 from . import selectors, services
 from .models import Archive, Donation, DonorKind, Programme
 
@@ -68,6 +69,7 @@ class PerformanceOut(Schema):
     person_id: int
     name: str
     region: str
+    region_label: str
     sector: str
     activities_invited: int
     activities_attended: int
@@ -89,6 +91,7 @@ class PerformanceOut(Schema):
     score: float
     grade: str
     unmet_minimums: list[MinimumOut]
+    items: dict[str, float]
 
 
 def _unmet(result) -> list[dict]:
@@ -114,7 +117,8 @@ def performance_row(person, counts, result) -> dict:
     return {
         "person_id": person.pk,
         "name": person.name,
-        "region": person.get_region_display() if person.region else "",
+        "region": person.region,
+        "region_label": person.get_region_display() if person.region else "",
         "sector": person.sector.name if person.sector_id else "",
         "activities_invited": c("activity_invited"),
         "activities_attended": c("activity_attended") + c("plenary_half_day"),
@@ -138,7 +142,19 @@ def performance_row(person, counts, result) -> dict:
         "score": _number(result.score),
         "grade": result.grade,
         "unmet_minimums": _unmet(result),
+        "items": _items(counts),
     }
+
+
+def _items(counts) -> dict:
+    """Every catalogue item's count as the statistics page's columns name them (`proposal_filed`, and
+    `proposal_filed__cosigned` for the co-signer part of a shared item)."""
+    out = {}
+    for item in catalogue.ITEMS_LIST:
+        out[item.code] = _number(counts.get(item.code))
+        if item.shared:
+            out[f"{item.code}__cosigned"] = _number(counts.get(item.code, "cosigned"))
+    return out
 
 
 def _filters(user, *, term, region, sector) -> dict:
@@ -318,12 +334,17 @@ class ShareOut(Schema):
     trees: int
 
 
+class OrgOut(Schema):
+    id: int
+    name: str
+
+
 class DonationOut(Schema):
     id: int
     date: dt.date
     donor_kind: str
     donor_kind_label: str
-    donor_org: dict | None
+    donor_org: OrgOut | None
     shares: list[ShareOut]
     amount: float
     volunteer_hours: float
