@@ -333,3 +333,12 @@ def test_the_endpoints_are_in_the_schema_and_answer_a_token(client, users, year)
     _, key = ApiToken.issue(users["leader"])
     response = client.get(f"{API}/stats/performance", {"year": 2025}, HTTP_AUTHORIZATION=f"Bearer {key}")
     assert response.status_code == 200 and response.json()["count"] >= 5
+
+
+def test_ids_beyond_what_the_database_holds_are_not_found(client, users, year):
+    staff = _as(client, users["staff"])
+    huge = 2**70
+    assert staff.get(f"{API}/archives/{huge}").status_code == 404
+    assert staff.get(f"{API}/donations/{huge}").status_code == 404
+    assert _patch(staff, huge, {"place": "x"}).status_code == 404
+    assert staff.post(f"{API}/donations/{huge}/verify").status_code == 404
