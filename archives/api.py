@@ -20,11 +20,12 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import permissions
-from core.api import ErrorOut, InputSchema, permission_first
+from core.api import ErrorOut, InputSchema, PatchSchema, permission_first
 from core.errors import DomainError
 from members.models import Person
 from organisations.models import Organisation
 
+from . import items as catalogue
 from . import selectors, services
 from .models import Archive, Donation, DonorKind, Programme
 
@@ -43,6 +44,17 @@ class Invalid(DomainError):
 def _number(value) -> float | int:
     value = Decimal(value or 0)
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _pk(value) -> int:
+    """A path id as an integer the database can compare; anything else is simply not found."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        raise Http404
+    if not 0 < pk < 2**63:
+        raise Http404
+    return pk
 
 
 def _require(perm: str, model):
@@ -68,6 +80,7 @@ class PerformanceOut(Schema):
     person_id: int
     name: str
     region: str
+    region_label: str
     sector: str
     activities_invited: int
     activities_attended: int
@@ -89,6 +102,7 @@ class PerformanceOut(Schema):
     score: float
     grade: str
     unmet_minimums: list[MinimumOut]
+    items: dict[str, float]
 
 
 def _unmet(result) -> list[dict]:
@@ -114,7 +128,8 @@ def performance_row(person, counts, result) -> dict:
     return {
         "person_id": person.pk,
         "name": person.name,
-        "region": person.get_region_display() if person.region else "",
+        "region": person.region,
+        "region_label": person.get_region_display() if person.region else "",
         "sector": person.sector.name if person.sector_id else "",
         "activities_invited": c("activity_invited"),
         "activities_attended": c("activity_attended") + c("plenary_half_day"),
@@ -138,7 +153,19 @@ def performance_row(person, counts, result) -> dict:
         "score": _number(result.score),
         "grade": result.grade,
         "unmet_minimums": _unmet(result),
+        "items": _items(counts),
     }
+
+
+def _items(counts) -> dict:
+    """Every catalogue item's count as the statistics page's columns name them (`proposal_filed`, and
+    `proposal_filed__cosigned` for the co-signer part of a shared item)."""
+    out = {}
+    for item in catalogue.ITEMS_LIST:
+        out[item.code] = _number(counts.get(item.code))
+        if item.shared:
+            out[f"{item.code}__cosigned"] = _number(counts.get(item.code, "cosigned"))
+    return out
 
 
 def _filters(user, *, term, region, sector) -> dict:
@@ -234,12 +261,8 @@ def _archive_person(request, person_id, **_):
     """Members and advisors only themselves, staff and leaders the persons they may see (404 otherwise);
     units and partners have no archives (403)."""
     permissions.require(request.auth, "view", Archive)
-    try:
-        pk = int(person_id)
-    except (TypeError, ValueError):
-        raise Http404
     request._person = permissions.get_visible_or_404(
-        Person.objects.select_related("sector", "owner_org"), request.auth, pk=pk
+        Person.objects.select_related("sector", "owner_org"), request.auth, pk=_pk(person_id)
     )
 
 
@@ -318,12 +341,17 @@ class ShareOut(Schema):
     trees: int
 
 
+class OrgOut(Schema):
+    id: int
+    name: str
+
+
 class DonationOut(Schema):
     id: int
     date: dt.date
     donor_kind: str
     donor_kind_label: str
-    donor_org: dict | None
+    donor_org: OrgOut | None
     shares: list[ShareOut]
     amount: float
     volunteer_hours: float
@@ -393,7 +421,9 @@ class DonationIn(InputSchema):
     activity_id: int | None = None
 
 
-class DonationPatch(InputSchema):
+class DonationPatch(PatchSchema):
+    nullable = frozenset({"donor_org_id", "activity_id"})  # unlink the association or the activity
+
     donor_kind: DonorKind | None = None
     programme: Programme | None = None
     recipient: str | None = None
@@ -463,8 +493,8 @@ def _unprocessable(call):
         raise Invalid(exc.message, field=exc.field)
 
 
-def _detail(user, pk: int) -> Donation:
-    return selectors.donation_detail(user, pk)
+def _detail(user, pk) -> Donation:
+    return selectors.donation_detail(user, _pk(pk))
 
 
 @router.get(
@@ -511,11 +541,7 @@ def create_donation(request, payload: DonationIn):
 
 
 def _editable(request, donation_id, **_):
-    try:
-        pk = int(donation_id)
-    except (TypeError, ValueError):
-        raise Http404
-    request._donation = _detail(request.auth, pk)
+    request._donation = _detail(request.auth, donation_id)
     permissions.require(request.auth, "edit", request._donation)
 
 
@@ -528,9 +554,6 @@ def _editable(request, donation_id, **_):
 def update_donation(request, donation_id: int, payload: DonationPatch):
     user = request.auth
     data = payload.dict(exclude_unset=True)
-    for key in ("donor_kind", "programme", "recipient", "date", "amount", "volunteer_hours", "trees"):
-        if key in data and data[key] is None:
-            raise Invalid("该字段不能为空。", field=key)
     kwargs = _changes(user, data)
     _unprocessable(lambda: services.donation_update(actor=user, donation=request._donation, **kwargs))
     return donation_out(_detail(user, donation_id))

@@ -4,6 +4,8 @@ API run a fixed number of queries whatever the number of rows.
 
 The counting functions at the end (`speech_counts_for`, `research_counts_for` and the records behind them)
 serve the performance archive and statistics: one grouped query each; the caller decides who may see them.
+The archive's items `speech` and `research_output` read `speech_counts_by_person` / `speech_records` and
+`research_output_counts_by_person` / `research_output_records` (periods [start, end) as for every item).
 """
 
 import datetime as dt

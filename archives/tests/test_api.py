@@ -127,7 +127,7 @@ def test_filters_narrow_the_persons_and_unknown_values_are_refused(client, users
     Person.objects.filter(pk=year.A.pk).update(region=Region.MACAO)
     staff = _as(client, users["staff"])
     macao = staff.get(f"{API}/stats/performance", {"year": 2025, "region": "mo"}).json()
-    assert [r["name"] for r in macao["items"]] == ["甲委员"] and macao["items"][0]["region"] == "澳门"
+    assert [r["name"] for r in macao["items"]] == ["甲委员"] and macao["items"][0]["region_label"] == "澳门"
     bad = staff.get(f"{API}/stats/performance", {"year": 2025, "region": "nowhere"})
     assert bad.status_code == 422 and bad.json()["detail"] == "筛选条件“地区”的取值不存在。"
 
@@ -316,7 +316,11 @@ def test_the_donations_list_filters_like_the_page(client, users, year):
     assert recipients(person=year.B.pk) == ["上年", "梯面镇"]
     assert recipients(q="梯面") == ["梯面镇"]
     joint = next(d for d in staff.get(f"{API}/donations", {"q": "梯面"}).json()["items"])
-    assert joint["donor_kind_label"] == "多位委员共同" and joint["trees"] == 100
+    assert (
+        joint["donor_kind_label"] == "多位委员共同" and joint["trees"] == 100 and joint["donor_org"] is None
+    )
+    association = staff.get(f"{API}/donations", {"q": "社团捐赠"}).json()["items"][0]
+    assert association["donor_org"]["name"] == "香港广州社团总会" and association["shares"] == []
     assert sum(s["amount"] for s in joint["shares"]) == joint["amount"] == 100000
 
 
@@ -329,3 +333,12 @@ def test_the_endpoints_are_in_the_schema_and_answer_a_token(client, users, year)
     _, key = ApiToken.issue(users["leader"])
     response = client.get(f"{API}/stats/performance", {"year": 2025}, HTTP_AUTHORIZATION=f"Bearer {key}")
     assert response.status_code == 200 and response.json()["count"] >= 5
+
+
+def test_ids_beyond_what_the_database_holds_are_not_found(client, users, year):
+    staff = _as(client, users["staff"])
+    huge = 2**70
+    assert staff.get(f"{API}/archives/{huge}").status_code == 404
+    assert staff.get(f"{API}/donations/{huge}").status_code == 404
+    assert _patch(staff, huge, {"place": "x"}).status_code == 404
+    assert staff.post(f"{API}/donations/{huge}/verify").status_code == 404

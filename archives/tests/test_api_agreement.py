@@ -75,6 +75,9 @@ def test_page_archive_api_and_overview_agree_to_the_unit(client, year, users, sc
 
     for pid, row in api.items():
         shown = page[pid]
+        assert set(row["items"]) == set(shown) - {"score", "grade"}  # every column of the page, all items
+        for key, value in row["items"].items():
+            assert Decimal(str(value)) == shown[key], (pid, key)
         for code, field in SAME.items():
             assert Decimal(str(row[field])) == shown[code], (pid, field)
         assert row["activities_attended"] == shown["activity_attended"] + shown["plenary_half_day"]
