@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from core.roles import Role
 from organisations.models import Organisation
 
+from . import throttle
 from .models import NotificationMode, Script
 
 
@@ -17,6 +18,19 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "用户名"
         self.fields["password"].label = "密码"
+
+    def clean(self):
+        # Per address across user names (password spraying); axes counts per user name and address.
+        if self.request is not None and throttle.address_blocked(self.request):
+            raise forms.ValidationError(
+                "来自您所在网络地址的登录失败次数过多，请 15 分钟后再试。", code="address_blocked"
+            )
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if self.request is not None:
+                throttle.record_failure(self.request)
+            raise
 
 
 class PreferencesForm(forms.Form):

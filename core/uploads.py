@@ -1,5 +1,6 @@
 """The one validator for uploaded files: type sniffed from content (not the name), a size limit,
-images re-encoded (drops EXIF/GPS and anything hidden behind the image)."""
+images re-encoded (drops EXIF/GPS and anything hidden behind the image), and a name whose extension matches
+the content, so a file called `x.html` or `x.svg` is never stored or served as a page or a script."""
 
 import io
 
@@ -63,7 +64,44 @@ def validate_upload(upload, *, kinds=(IMAGE, PDF, OFFICE), max_bytes: int | None
         raise DomainError(f"文件“{upload.name}”的类型不被接受，只能上传：{allowed}。", field="file")
     if kind == IMAGE:
         return _reencode_image(upload)
+    upload.name, upload.content_type = safe_name(upload.name, head), _TYPES[_extension(upload.name, head)]
     return upload
+
+
+# Extensions a stored file may keep, by what its content is; anything else gets the content's own extension
+# (the name decides the Content-Type a download is served with).
+_ZIP_EXTENSIONS = {"docx", "xlsx", "xlsm", "pptx", "zip"}
+_OLE_EXTENSIONS = {"doc", "xls", "ppt"}
+_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsm": "application/vnd.ms-excel.sheet.macroEnabled.12",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "zip": "application/zip",
+    "doc": "application/msword",
+    "xls": "application/vnd.ms-excel",
+    "ppt": "application/vnd.ms-powerpoint",
+}
+
+
+def _extension(name: str, head: bytes) -> str:
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return ext if ext in _ZIP_EXTENSIONS else "zip"
+    return ext if ext in _OLE_EXTENSIONS else "doc"
+
+
+def safe_name(name: str, head: bytes) -> str:
+    """The uploaded name without folders and control characters, with an extension that matches the content
+    (`报告.html` holding a PDF becomes `报告.pdf`)."""
+    from .text import clean_text
+
+    base = clean_text(name or "").replace("\\", "/").rsplit("/", 1)[-1].strip() or "文件"
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    return f"{stem[:150] or '文件'}.{_extension(base, head)}"
 
 
 def _reencode_image(upload):

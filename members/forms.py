@@ -1,6 +1,7 @@
 from django import forms
 
 from core.errors import DomainError
+from core.forms import VersionField
 from organisations.models import Organisation, OrgKind
 
 from .dates import parse_loose_date
@@ -44,6 +45,7 @@ class PersonForm(forms.Form):
     tags = forms.CharField(label="标签", required=False, help_text="多个标签用顿号或逗号分隔")
     notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     photo = forms.FileField(label="照片", required=False, help_text="JPEG/PNG，不超过 5 MB")
+    version = VersionField()
 
     def clean_birth(self):
         try:

@@ -11,6 +11,7 @@ from core.hooks import collect
 from core.jobs import background_export
 from core.pagination import paginate, query_without_page
 from core.sensitive import client_ip
+from core.versions import check_version, keep_version_of_conflict, version_of
 
 from . import selectors, services
 from .exports import export_columns, export_rows, log_export_reveals
@@ -229,11 +230,12 @@ def person_edit(request, pk: int | None = None):
                 person = _save(request, form, person)
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                keep_version_of_conflict(form, exc)
             else:
                 messages.success(request, f"“{person.name}”的档案已保存。")
                 return redirect("members:detail", pk=person.pk)
     else:
-        form = PersonForm(initial=_initial(person) if person else {})
+        form = PersonForm(initial={**_initial(person), "version": version_of(person)} if person else {})
     return render(request, "members/form.html", {"form": form, "person": person})
 
 
@@ -248,6 +250,7 @@ def _save(request, form, person):
                 actor=request.user, owner_org=request.user.organisation, **changes
             )
         else:
+            check_version(person, form.cleaned_data["version"])
             person = services.person_update(actor=request.user, person=person, **changes)
         term = selectors.current_term()
         if role and term:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from core import permissions
 from core.errors import DomainError
+from core.numbering import next_in_sequence
 from core.text import search_form
 from notifications.services import notify
 
@@ -111,15 +112,15 @@ def _level(value: str, label: str) -> str:
 
 
 def _next_number(report: OpinionReport) -> str:
-    year = timezone.localdate().year
-    prefix = f"{year}-"
-    taken = (
-        OpinionReport.objects.select_for_update()
-        .filter(owner_org_id=report.owner_org_id, number__startswith=prefix)
-        .values_list("number", flat=True)
-    )
-    highest = max((int(n[len(prefix) :]) for n in taken if n[len(prefix) :].isdigit()), default=0)
-    return f"{prefix}{highest + 1:03d}"
+    """Year-sequence per owning organisation (2026-001), the organisation's row locked while numbering."""
+    prefix = f"{timezone.localdate().year}-"
+
+    def highest() -> int:
+        taken = OpinionReport.objects.filter(owner_org_id=report.owner_org_id, number__startswith=prefix)
+        numbers = (n[len(prefix) :] for n in taken.values_list("number", flat=True))
+        return max((int(n) for n in numbers if n.isdigit()), default=0)
+
+    return f"{prefix}{next_in_sequence(owner=report.owner_org, highest=highest):03d}"
 
 
 @transaction.atomic

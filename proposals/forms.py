@@ -6,6 +6,7 @@ from django import forms
 
 from accounts.models import User
 from activities.models import Activity
+from core.forms import VersionField
 from core.roles import Role
 from members.models import Person, Session
 from organisations.models import Organisation
@@ -52,6 +53,7 @@ class ProposalForm(forms.Form):
     )
     origin_note = forms.CharField(label="来源说明", required=False, help_text="例如：源自百姓提案")
     author = forms.ModelChoiceField(label="提案人（领衔）", queryset=Person.objects.none(), required=False)
+    version = VersionField()
 
     def __init__(self, *args, staff_user=None, **kwargs):
         super().__init__(*args, **kwargs)

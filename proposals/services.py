@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from core import permissions
 from core.errors import DomainError, PermissionRefused
+from core.numbering import next_in_sequence
 from core.roles import Role
 from core.text import search_form
 from core.uploads import validate_upload
@@ -391,9 +392,10 @@ def proposal_file(*, actor, proposal: Proposal, note: str = "", session: Session
         sess = session or _default_session(p.timing)
         if sess is None:
             raise DomainError("尚未设置全体会议届次，不能编号立案。请先在委员库中添加会议。")
-        last = Proposal.objects.filter(session=sess).aggregate(n=Max("number"))["n"] or 0
         p.session = sess
-        p.number = last + 1
+        p.number = next_in_sequence(
+            owner=sess, highest=lambda: Proposal.objects.filter(session=sess).aggregate(n=Max("number"))["n"]
+        )
         p.filed_at = timezone.now()
         p.review_note = note
 

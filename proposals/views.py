@@ -3,6 +3,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -17,6 +18,7 @@ from core.exports import excel_response, pdf_response, stream
 from core.jobs import background_export
 from core.pagination import paginate, query_without_page
 from core.roles import Role
+from core.versions import check_version, keep_version_of_conflict, version_of
 from members.models import Session
 from members.selectors import person_scope
 from organisations.models import Organisation, ShareCapacity
@@ -164,16 +166,19 @@ def proposal_edit(request, pk: int | None = None):
     if request.method == "POST":
         form = forms.ProposalForm(request.POST, staff_user=staff_user)
         if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "author"}
+            data = {k: v for k, v in form.cleaned_data.items() if k not in ("author", "version")}
             try:
                 if proposal is None:
                     proposal = services.proposal_create_draft(
                         actor=request.user, author=_author_for(request, form), **data
                     )
                 else:
-                    proposal = services.proposal_update(actor=request.user, proposal=proposal, **data)
+                    with transaction.atomic():
+                        check_version(proposal, form.cleaned_data["version"])
+                        proposal = services.proposal_update(actor=request.user, proposal=proposal, **data)
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                keep_version_of_conflict(form, exc)
             else:
                 messages.success(request, "提案草稿已保存。")
                 return redirect("proposals:detail", pk=proposal.pk)
@@ -184,6 +189,7 @@ def proposal_edit(request, pk: int | None = None):
                 f: getattr(proposal, f)
                 for f in ("title", "body", "timing", "proposer_kind", "proposer_body", "origin_note")
             }
+            initial["version"] = version_of(proposal)
         form = forms.ProposalForm(initial=initial, staff_user=staff_user)
     return render(request, "proposals/form.html", {"form": form, "proposal": proposal})
 

@@ -255,6 +255,20 @@ def _check_owner(actor, owner: User | None) -> None:
         raise DomainError("负责人不在您所在机构。", field="owner")
 
 
+REQUEST_DESCRIPTION_MAX = 5000
+
+
+def _check_description(description: str) -> None:
+    text = (description or "").strip()
+    if not text:
+        raise DomainError("请填写诉求内容。", field="description")
+    if len(text) > REQUEST_DESCRIPTION_MAX:
+        raise DomainError(
+            f"诉求内容不能超过 {REQUEST_DESCRIPTION_MAX} 字（现有 {len(text)} 字），请精简或作为附件提交。",
+            field="description",
+        )
+
+
 @transaction.atomic
 def request_create(
     *,
@@ -285,8 +299,7 @@ def request_create(
         raise DomainError("请选择诉求类别。", field="category")
     if not (title or "").strip():
         raise DomainError("请填写诉求摘要。", field="title")
-    if not (description or "").strip():
-        raise DomainError("请填写诉求内容。", field="description")
+    _check_description(description)
     _check_owner(actor, owner)
     req = Request(
         owner_org=person.owner_org,
@@ -332,8 +345,7 @@ def request_update(*, actor, request: Request, **changes) -> Request:
         raise DomainError("请选择诉求类别。", field="category")
     if not req.title:
         raise DomainError("请填写诉求摘要。", field="title")
-    if not req.description:
-        raise DomainError("请填写诉求内容。", field="description")
+    _check_description(req.description)
     _check_owner(actor, req.owner)
     req.search_text = _request_search(req)
     req.save()

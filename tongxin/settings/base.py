@@ -176,6 +176,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Password spraying: after this many failed logins from one address, whatever the user names, 15 minutes' pause
+# for that address (accounts/throttle.py).
+TONGXIN_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("TONGXIN_LOGIN_FAILURES_PER_ADDRESS", 30))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
