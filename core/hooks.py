@@ -8,6 +8,8 @@ Hooks in use:
 - `home_cards(user) -> list[dict(label, value, url)]` — counts on the home page.
 - `person_sections(request, person) -> list[dict(title, html)]` — sections of a person's profile page.
 - `organisation_sections(request, org) -> list[dict(title, html)]` — sections of an organisation's page.
+- `proposal_event(proposal, event)` — a proposal reached a milestone (`filed`, `replied`, `outcome`), called by
+  `proposals.services` after commit; the ideas app emails the citizens whose ideas grew into it.
 - `person_data(person) -> list[dict(title, headers, rows)]` — extra sheets of a person's data export
   (`members/persondata.py`) for what is linked to the person other than by a relation to `members.Person`.
 - `person_erase(person)` — erase what the app holds about a person in free text when the person is deleted

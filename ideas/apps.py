@@ -12,29 +12,40 @@ class IdeasConfig(AppConfig):
         from . import permissions, retention  # noqa: F401  (registers the permission table, retention)
 
     def home_sections(self, request):
-        """Staff: citizens' ideas waiting for screening, oldest first, each opening the idea's page."""
+        """Staff: citizens' ideas waiting for screening, oldest first. A department's users: the ideas forwarded
+        to them and not answered yet (their inbox), oldest first. Each row opens the idea's page."""
         from django.urls import reverse
 
         from core import permissions
         from core.queues import Row, queue
-        from core.roles import Role
+        from core.roles import EXTERNAL, Role
 
         from .models import Idea
-        from .selectors import screening_queue
+        from .selectors import forwarded_inbox, screening_queue
 
         user = request.user
-        if user.role != Role.STAFF or not permissions.can(user, "screen", Idea):
+        if user.role == Role.STAFF and permissions.can(user, "screen", Idea):
+            qs, title, url, order = screening_queue(user=user), "待审核的百姓提案", "?status=submitted", 14
+        elif user.role in EXTERNAL and permissions.can(user, "view", Idea):
+            qs, title, url, order = forwarded_inbox(user=user, answered=False), "转交本单位的百姓提案", "", 11
+        else:
             return []
         return queue(
             request,
-            screening_queue(user=user),
+            qs,
             lambda x: Row(
-                x.title, reverse("ideas:detail", args=[x.pk]), x.code, x.created_at, "收到于 ", action="审核"
+                x.title, reverse("ideas:detail", args=[x.pk]), x.code, x.created_at, "收到于 ", action="处理"
             ),
-            title="待审核的百姓提案",
-            more_url=reverse("ideas:list") + "?status=submitted",
-            order=14,
+            title=title,
+            more_url=reverse("ideas:list") + url,
+            order=order,
         )
+
+    def proposal_event(self, proposal, event):
+        """The proposals app's milestones (立案, reply, outcome) reach the citizens whose ideas grew into them."""
+        from .services import proposal_event
+
+        proposal_event(proposal, event)
 
     def home_cards(self, user):
         from django.urls import reverse

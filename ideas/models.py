@@ -5,7 +5,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from core.crypto import EncryptedTextField
-from core.roles import Role
+from core.roles import EXTERNAL, Role
 from organisations.models import OwnedModel, OwnedQuerySet
 
 MAX_BODY_CHARS = 3000
@@ -27,8 +27,9 @@ END_STATES = (IdeaStatus.PROPOSAL, IdeaStatus.SPEECH, IdeaStatus.FORWARDED, Idea
 
 class IdeaQuerySet(OwnedQuerySet):
     def visible_to(self, user):
-        """Office and external roles as for every owned record; members and advisors also see the ideas open
-        for claiming (never the citizen's contact details: those stay behind `reveal_sensitive`)."""
+        """Office as for every owned record; members and advisors also see the ideas open for claiming (never
+        the citizen's contact details: those stay behind `reveal_sensitive`); a department's users (handling
+        unit, partner body) also the ideas forwarded to their department."""
         if (
             user is not None
             and user.is_authenticated
@@ -36,6 +37,10 @@ class IdeaQuerySet(OwnedQuerySet):
             and user.role in (Role.MEMBER, Role.ADVISOR)
         ):
             return self.filter(self.model.person_q(user) | Q(status=IdeaStatus.OPEN))
+        if user is not None and getattr(user, "role", None) in EXTERNAL and user.organisation_id:
+            # A department's users see the ideas forwarded to their department (their inbox).
+            forwarded = self.filter(status=IdeaStatus.FORWARDED, forwarded_to_id=user.organisation_id)
+            return super().visible_to(user) | forwarded
         return super().visible_to(user)
 
 
@@ -76,6 +81,8 @@ class Idea(OwnedModel):
         verbose_name="形成的提案",
     )
     outcome_note = models.TextField("办理结果说明", blank=True, default="")
+    department_reply = models.TextField("部门答复", blank=True, default="")
+    department_replied_at = models.DateTimeField("部门答复时间", null=True, blank=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     citizen_notified_at = models.DateTimeField("告知提出人时间", null=True, blank=True)
     followup_invited_at = models.DateTimeField("邀请参加调研时间", null=True, blank=True)

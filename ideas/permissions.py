@@ -1,5 +1,5 @@
 from core import permissions
-from core.roles import OFFICE, PERSONS, STAFF_ONLY
+from core.roles import EXTERNAL, OFFICE, PERSONS, STAFF_ONLY
 
 
 def _person(user):
@@ -12,7 +12,14 @@ def _is_claimant(user, idea) -> bool:
 
 
 M = "ideas.idea"
-permissions.register(M, "view", OFFICE | PERSONS)
+permissions.register(M, "view", OFFICE | PERSONS | EXTERNAL)  # a department: what was forwarded to it
+permissions.register(
+    M,
+    "answer",
+    EXTERNAL,
+    check=lambda user, idea: idea.status == "forwarded" and idea.forwarded_to_id == user.organisation_id,
+    reason="只有收到转交的部门可以答复。",
+)
 permissions.register(M, "screen", STAFF_ONLY, reason="只有工作人员可以审核、转交或不予采纳百姓提案。")
 permissions.register(
     M,

@@ -10,7 +10,7 @@ from core.sensitive import client_ip
 from . import captcha, services
 from .forms import PublicIdeaForm
 from .models import IdeaStatus
-from .selectors import idea_public_status
+from .selectors import idea_public_status, public_stages
 
 
 def idea_submit_view(request):
@@ -47,9 +47,25 @@ def idea_submit_view(request):
 def idea_lookup_view(request):
     code = services.normalise_code(request.GET.get("code", ""))
     idea = idea_public_status(code) if code else None
+    stages = public_stages(idea) if idea else []
+    finished = any(s["label"] == "办结" for s in stages)
+    if idea is None:
+        current = ""
+    elif idea.status == IdeaStatus.SUBMITTED:
+        current = "待审核"
+    else:
+        current = "办结" if finished else stages[-1]["label"]
     return render(
         request,
         "ideas/public_lookup.html",
-        {"code": code, "idea": idea, "searched": bool(code), "S": IdeaStatus},
+        {
+            "code": code,
+            "idea": idea,
+            "searched": bool(code),
+            "S": IdeaStatus,
+            "stages": stages,
+            "current": current,
+            "finished": finished,
+        },
         status=404 if code and idea is None else 200,
     )

@@ -8,11 +8,13 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from core import permissions, phones
 from core.errors import DomainError
+from core.roles import EXTERNAL, Role
 from core.sensitive import log_reveal
 from core.text import search_form
 from notifications.services import notify
@@ -200,6 +202,15 @@ def idea_transition(
             + (f"\n说明：{note}" if note else "")
             + "\n\n感谢您对政协工作的支持！",
         )
+    if target == S.FORWARDED:
+        notify(
+            _department_users(updated.forwarded_to_id),
+            "ideas.forwarded_to_you",
+            updated,
+            title=f"收到转交的百姓提案《{updated.title}》，请研究办理并答复",
+            body=note,
+            url=reverse("ideas:detail", args=[updated.pk]),
+        )
     if claimant is not None and not _is_same(actor, claimant):
         notify(
             [claimant],
@@ -210,6 +221,75 @@ def idea_transition(
             url=reverse("ideas:detail", args=[updated.pk]),
         )
     return updated
+
+
+def _department_users(org_id):
+    from accounts.models import User
+
+    return User.objects.filter(organisation_id=org_id, role__in=EXTERNAL, is_active=True)
+
+
+@transaction.atomic
+def idea_answer(*, actor, idea: Idea, text: str) -> Idea:
+    """The department an idea was forwarded to answers it (what it did or will do). The answer is shown on the
+    citizen's status page, emailed to the citizen (when an address was given) and the office is told; the
+    department may correct its answer (history keeps every version)."""
+    idea = Idea.objects.select_for_update().get(pk=idea.pk)
+    permissions.require(actor, "answer", idea)
+    text = (text or "").strip()
+    if not text:
+        raise DomainError("请填写答复内容。", field="text")
+    idea.department_reply = text
+    idea.department_replied_at = timezone.now()
+    idea.save(update_fields=["department_reply", "department_replied_at", "updated_at"])
+    dept = str(idea.forwarded_to)
+    if idea.citizen_email:
+        _email_citizen(
+            idea,
+            f"{dept}已答复您的金点子（查询码 {idea.code}）",
+            f"{idea.citizen_name}：\n\n关于您提出的“{idea.title}”，{dept}答复如下：\n{text}\n\n感谢您对政协工作的支持！",
+        )
+    notify(
+        _office_users(idea),
+        "ideas.answered",
+        idea,
+        title=f"{dept}已答复百姓提案《{idea.title}》",
+        body=text,
+        url=reverse("ideas:detail", args=[idea.pk]),
+    )
+    return idea
+
+
+def _office_users(idea):
+    from accounts.models import User
+
+    return User.objects.filter(organisation_id=idea.owner_org_id, role=Role.STAFF, is_active=True)
+
+
+def proposal_event(proposal, event: str) -> None:
+    """A proposal that grew out of citizens' ideas reached a milestone (proposals' `proposal_event` hook):
+    email each citizen who left an address — 立案 with its number, the reply published, the outcome. Ideas
+    developed into a proposal that was later merged follow it to the surviving proposal."""
+    from proposals.selectors import surviving
+
+    ideas = Idea.objects.filter(Q(proposal=proposal) | Q(proposal__merged_into=proposal)).exclude(
+        citizen_email=""
+    )
+    for idea in ideas.select_related("proposal"):
+        p = surviving(idea.proposal)
+        text = {
+            "filed": f"已由政协正式立案（{p.number_label}），将交有关部门办理。",
+            "replied": "承办单位已作出答复，答复全文已在网站“提案答复公开”栏目公开。",
+            "outcome": "办理成效已记录。",
+        }.get(event)
+        if text is None:
+            continue
+        _email_citizen(
+            idea,
+            f"您的金点子有了新进展（查询码 {idea.code}）",
+            f"{idea.citizen_name}：\n\n由您提出的“{idea.title}”形成的提案《{p.title}》{text}"
+            f"\n凭查询码 {idea.code} 可在网站查询每一步的进展。\n\n感谢您对政协工作的支持！",
+        )
 
 
 def _is_same(actor, person) -> bool:

@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:pk>/transition/", views.idea_transition_view, name="transition"),
     path("<int:pk>/develop/", views.idea_develop_view, name="develop"),
     path("<int:pk>/followup/", views.idea_followup_view, name="followup"),
+    path("<int:pk>/answer/", views.idea_answer_view, name="answer"),
     path("<int:pk>/reveal/", views.idea_reveal_view, name="reveal"),
 ]

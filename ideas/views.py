@@ -138,6 +138,7 @@ def idea_detail(request, pk: int, revealed: dict | None = None):
             "can_develop": can_develop,
             "can_reveal": permissions.can(user, "reveal_sensitive", idea),
             "can_followup": permissions.can(user, "followup", idea) and idea.wants_followup,
+            "can_answer": permissions.can(user, "answer", idea),
             "show_citizen": user.is_office or is_claimant,
             "masked_phone": mask_phone(idea.citizen_phone),
             "masked_email": mask(idea.citizen_email, 2, 6),
@@ -163,6 +164,12 @@ IDEA_ACTIONS = ActionTable(
             run=lambda r, idea, d: services.idea_transition(actor=r.user, idea=idea, **d),
             success=_transition_done,
         ),
+        "answer": Action(
+            label="答复",
+            perm="answer",
+            run=lambda r, idea, d: services.idea_answer(actor=r.user, idea=idea, text=r.POST.get("text", "")),
+            success="答复已发送：提出人和政协工作人员都会收到。",
+        ),
         "followup": Action(
             label="邀请参加调研",
             perm="followup",
@@ -178,6 +185,7 @@ IDEA_ACTIONS = ActionTable(
 )
 idea_transition_view = IDEA_ACTIONS.view("transition")
 idea_followup_view = IDEA_ACTIONS.view("followup")
+idea_answer_view = IDEA_ACTIONS.view("answer")
 
 
 @login_required
@@ -197,7 +205,7 @@ def idea_develop_view(request, pk: int):
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
                 messages.success(request, f"已形成提案草稿《{proposal.title}》，可继续修改后提交。")
-                return redirect("ideas:detail", pk=idea.pk)
+                return redirect("proposals:edit", pk=proposal.pk)  # straight on with the draft
     else:
         form = DevelopForm(initial={"title": f"关于{idea.title}的提案", "body": idea.body})
     return render(request, "ideas/develop.html", {"form": form, "idea": idea})

@@ -26,7 +26,7 @@ class MembersConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from . import permissions, retention  # noqa: F401
+        from . import permissions, reminders, retention  # noqa: F401
         from .models import Term
         from .selectors import forget_current_term
 

@@ -1,7 +1,10 @@
 """Persons (members and advisors), terms and plenary sessions."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core import phones
@@ -304,6 +307,9 @@ class DocumentKind(models.TextChoices):
     PASSPORT = "passport", "护照"
 
 
+EXPIRY_WARNING_DAYS = 60  # a Home Return Permit takes about a month to renew
+
+
 class IdentityDocument(OwnedModel):
     """An identity document of a person. The number is encrypted; a blind index lets the importer match on it."""
 
@@ -330,6 +336,18 @@ class IdentityDocument(OwnedModel):
 
     def refresh_blind_indexes(self) -> None:
         self.number_index = blind_index(self.number)
+
+    @property
+    def expiry_mark(self) -> str:
+        """已过期 once the expiry date has passed, 即将到期 within `EXPIRY_WARNING_DAYS`, else empty."""
+        if self.expiry_date is None:
+            return ""
+        today = timezone.localdate()
+        if self.expiry_date < today:
+            return "已过期"
+        if self.expiry_date <= today + dt.timedelta(days=EXPIRY_WARNING_DAYS):
+            return "即将到期"
+        return ""
 
     @property
     def masked(self) -> str:

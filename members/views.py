@@ -93,6 +93,7 @@ def _sensitive_display(person, revealed: dict) -> dict:
                 "kind": d.get_kind_display(),
                 "number": docs[d.kind] if docs else mask_document(d.number),
                 "expiry": d.expiry_date,
+                "expiry_mark": d.expiry_mark,
             }
             for d in person.documents.all()
         ],

@@ -1,6 +1,7 @@
 """Reads that shape proposal queries. Every one starts from `Proposal.objects.visible_to(user)`."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.urls import reverse
@@ -16,6 +17,7 @@ from .models import (
     AssignmentRole,
     Cosigner,
     CosignerStatus,
+    Outcome,
     Progress,
     Proposal,
     ProposalStatus,
@@ -48,7 +50,7 @@ def _active_assignments():
         "assignments",
         queryset=Assignment.objects.filter(ended_at__isnull=True)
         .select_related("unit")
-        .order_by("role", "id"),
+        .order_by(ROLE_ORDER, "id"),  # the lead unit first
         to_attr="active_assignments",
     )
 
@@ -339,9 +341,23 @@ def timeline(proposal) -> list[dict]:
 
         t = PROPOSAL.find(row.source, row.target)
         label = t.label if t else PROPOSAL.labels.get(row.target, row.target)
+        if row.target == ProposalStatus.FILED and proposal.number_label:
+            label = f"{label}：{proposal.number_label}"
         ev.append(
             {"at": row.created_at, "kind": "流程", "label": label, "actor": row.actor_label, "note": row.note}
         )
+    if proposal.is_key:
+        made_key = proposal.history.filter(is_key=True).order_by("history_date").first()
+        if made_key is not None:
+            ev.append(
+                {
+                    "at": made_key.history_date,
+                    "kind": "重点",
+                    "label": "确定为重点提案",
+                    "actor": str(made_key.history_user or ""),
+                    "note": proposal.key_note,
+                }
+            )
     for c in proposal.cosigners.all():
         ev.append(
             {
@@ -746,3 +762,85 @@ def rating_queue(*, user):
         .exclude(Exists(rated))
         .order_by("replied_at", "id")
     )
+
+
+# ---- The public progress of a proposal (a citizen's idea status page) ----------------------------------
+
+
+def surviving(proposal: Proposal) -> Proposal:
+    """The proposal that carries on after merges (并案): the one it was merged into, followed to the end."""
+    for _ in range(10):  # merges do not chain deeper in practice; a cycle cannot hang the page
+        if not proposal.merged_into_id:
+            break
+        proposal = Proposal.objects.select_related("session__term").get(pk=proposal.merged_into_id)
+    return proposal
+
+
+_PUBLIC_STEPS = {
+    ProposalStatus.SUBMITTED: "委员提交提案",
+    ProposalStatus.NOT_FILED: "不予立案",
+    ProposalStatus.CONVERTED: "转为意见建议办理",
+    ProposalStatus.WITHDRAWN: "提案已撤回",
+    ProposalStatus.CLOSED: "办结",
+}
+
+
+def public_progress(proposal: Proposal) -> list[dict]:
+    """The milestones of a proposal anyone may see, oldest first, each {label, at, url}: submitted, merged into
+    the surviving proposal (followed), 立案 with its number, 交办 to which units, the reply published (linking
+    to the public reply), the proposer's rating, the outcome, 办结. No person's name, contact or comment."""
+    out = []
+    chain = [proposal]
+    while chain[-1].merged_into_id and len(chain) < 10:
+        chain.append(Proposal.objects.select_related("session__term").get(pk=chain[-1].merged_into_id))
+    submitted = False
+    for i, p in enumerate(chain):
+        handled = False
+        for row in log_for(p, "proposal"):
+            t = row.target
+            if t == ProposalStatus.SUBMITTED:
+                if i > 0 or submitted:  # a resubmission after 退回修改, or the other proposal's own
+                    continue
+                submitted = True
+            if t in _PUBLIC_STEPS:
+                out.append({"label": _PUBLIC_STEPS[t], "at": row.created_at})
+            elif t == ProposalStatus.MERGED and i + 1 < len(chain):
+                out.append({"label": f"并入提案《{chain[i + 1].title}》一并办理", "at": row.created_at})
+            elif t == ProposalStatus.FILED:
+                out.append({"label": f"立案：{p.number_label}", "at": row.created_at})
+            elif t == ProposalStatus.HANDLING and not handled:
+                handled = True
+                units = "、".join(
+                    a.unit.display_name
+                    for a in p.assignments.filter(ended_at__isnull=True)
+                    .select_related("unit")
+                    .order_by(ROLE_ORDER, "id")
+                )
+                out.append(
+                    {"label": f"交办{units}办理" if units else "交办承办单位办理", "at": row.created_at}
+                )
+            elif t == ProposalStatus.HANDLING and row.data.get("rating"):
+                out.append({"label": "再次办理", "at": row.created_at})
+            elif t == ProposalStatus.REPLIED:
+                url = (
+                    reverse("proposals_public:replies")
+                    + "?"
+                    + urlencode({"q": p.title})
+                    + f"#proposal-{p.pk}"
+                )
+                out.append({"label": "承办单位答复已公开", "at": row.created_at, "url": url})
+            if row.data.get("rating"):
+                out.append(
+                    {"label": f"提案人评价：{RatingValue(row.data['rating']).label}", "at": row.created_at}
+                )
+    last = chain[-1]
+    outcome = Outcome.objects.filter(proposal=last).select_related("adopted_by").first()
+    if outcome is not None:
+        parts = []
+        if outcome.adopted and outcome.adopted_by_id:
+            parts.append(f"被{outcome.adopted_by.display_name}采纳")
+        parts.append(f"已完成（{outcome.completed_on:%Y-%m-%d}）" if outcome.completed else "正在落实")
+        out.append(
+            {"label": "办理成效：" + "，".join(parts), "at": outcome.updated_at, "note": outcome.actions}
+        )
+    return sorted(out, key=lambda x: x["at"])

@@ -381,6 +381,19 @@ def _default_session(timing: str) -> Session | None:
     )
 
 
+def _announce(event: str):
+    """An on-commit callback for `transition`: tell the other apps that the proposal reached a milestone
+    (`proposal_event(proposal, event)` on their AppConfig, core.hooks), e.g. the ideas app emails the citizen
+    whose idea grew into this proposal. Events: filed, replied, outcome."""
+
+    def callback(proposal):
+        from core.hooks import collect
+
+        collect("proposal_event", proposal, event)
+
+    return callback
+
+
 def _notify_proposers(event: str, title_fn, body: str = ""):
     return _notify_later(lambda p: proposer_persons(p), event, title_fn, body)
 
@@ -406,7 +419,8 @@ def proposal_file(*, actor, proposal: Proposal, note: str = "", session: Session
         note=note,
         apply=apply,
         on_commit=[
-            _notify_proposers("proposal_filed", lambda p: f"您的提案《{p.title}》已立案：{p.number_label}")
+            _notify_proposers("proposal_filed", lambda p: f"您的提案《{p.title}》已立案：{p.number_label}"),
+            _announce("filed"),
         ],
     )
 
@@ -515,6 +529,8 @@ def proposal_designate_key(
     p = _locked(proposal)
     if p.status not in FILED_STATES:
         raise DomainError("只有已立案的提案可以确定为重点提案。")
+    if p.is_key:
+        raise DomainError("该提案已是重点提案。")
     supervisors = list(supervisors)
     if not supervisors:
         raise DomainError("请选择督办领导。", field="supervisors")
@@ -951,7 +967,8 @@ def reply_review(*, actor, proposal: Proposal, approve: bool, note: str = "") ->
             on_commit=[
                 _notify_proposers(
                     "proposal_replied", lambda p: f"您的提案《{p.title}》已答复，请评价", body=note
-                )
+                ),
+                _announce("replied"),
             ],
         )
     return PROPOSAL.transition(
@@ -1088,4 +1105,6 @@ def outcome_record(
         title=f"提案《{proposal.title}》的办理成效已记录",
         url=_url(proposal),
     )
+    announce = _announce("outcome")
+    transaction.on_commit(lambda: announce(proposal))
     return outcome

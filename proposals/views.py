@@ -336,6 +336,7 @@ ACTIONS: dict[str, Action] = {
             actor=r.user, proposal=p, supervisors=d["supervisors"], note=d["note"]
         ),
         states=(ProposalStatus.FILED, ProposalStatus.HANDLING),
+        offered=lambda r, p: not p.is_key,
     ),
     "assign": Action(
         label="交办",

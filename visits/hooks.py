@@ -18,7 +18,8 @@ def home_cards(user) -> list[dict]:
     requests = Request.objects.visible_to(user)
     if user.is_person:
         n = requests.filter(status__in=OPEN_STATUSES).count()
-        return [{"label": "我的诉求（办理中）", "value": n, "url": reverse("visits:request_list")}]
+        # 待办理 + 办理中: what is not finished yet, as the label says.
+        return [{"label": "我的诉求（未办结）", "value": n, "url": reverse("visits:request_list")}]
     counts = requests.aggregate(
         open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
         overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, deadline__lt=timezone.localdate())),
@@ -116,7 +117,7 @@ def home_sections(request) -> list[dict]:
     """Staff: open requests overdue or due within a week (earliest deadline first). A member or advisor: their
     own requests with news in the last 30 days, with a 反馈 action once solved."""
     from core.queues import Row, queue
-    from core.roles import Role
+    from core.roles import EXTERNAL, Role
 
     user = request.user
     if not permissions.can(user, "view", Request):
@@ -140,6 +141,22 @@ def home_sections(request) -> list[dict]:
             title="临期和超期的诉求",
             more_url=reverse("visits:request_list") + "?due=soon&sort=deadline",
             order=16,
+        )
+    if user.role in EXTERNAL:
+        return queue(
+            request,
+            selectors.helping_queue(user=user),
+            lambda r: Row(
+                r.title,
+                detail(r) + "#help",
+                f"{r.person.name} · {r.get_status_display()}",
+                date_label="办理期限 ",
+                due=r.deadline,
+                action="答复",
+            ),
+            title="请本单位协助的诉求",
+            more_url=reverse("visits:request_list"),
+            order=12,
         )
     if not user.is_person:
         return []

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from core import phones
 from core.crypto import EncryptedTextField
 from core.models import TimeStampedModel
-from organisations.models import OwnedModel
+from organisations.models import OwnedModel, OwnedQuerySet
 
 
 class VisitMode(models.TextChoices):
@@ -221,6 +221,15 @@ class RequestStatus(models.TextChoices):
 OPEN_STATUSES = (RequestStatus.OPEN, RequestStatus.IN_PROGRESS)
 
 
+class RequestQuerySet(OwnedQuerySet):
+    def visible_to(self, user):
+        """As every owned record, plus, for a helping body's users (handling unit, partner body), the requests
+        their body was asked to help with (their inbox)."""
+        if user is not None and getattr(user, "role", None) in ("unit", "partner") and user.organisation_id:
+            return super().visible_to(user) | self.filter(helping_org_id=user.organisation_id)
+        return super().visible_to(user)
+
+
 class Request(OwnedModel):
     """A member's or advisor's request (心声诉求), raised in a visit or directly, tracked to resolution.
 
@@ -292,6 +301,7 @@ class Request(OwnedModel):
     history = HistoricalRecords()
 
     person_lookups = ("person",)
+    objects = RequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = "诉求"

@@ -1,7 +1,7 @@
 """Who may do what in visits, requests and the liaison network."""
 
 from core import permissions
-from core.roles import OFFICE, PERSONS, STAFF_ONLY, Role
+from core.roles import EXTERNAL, OFFICE, PERSONS, STAFF_ONLY, Role
 
 LEADERS = frozenset({Role.LEADER})
 
@@ -11,6 +11,15 @@ def _own_person(user, obj) -> bool:
     if user.role in PERSONS:
         return getattr(obj.person, "user_id", None) == user.pk
     return True
+
+
+def _helping_body(user, obj) -> bool:
+    """A handling unit's or partner body's user: only requests their body was asked to help with."""
+    return user.organisation_id is not None and obj.helping_org_id == user.organisation_id
+
+
+def _own_or_helping(user, obj) -> bool:
+    return _helping_body(user, obj) if user.role in EXTERNAL else _own_person(user, obj)
 
 
 def _member_may_thank(user, obj) -> bool:
@@ -27,7 +36,14 @@ permissions.register(V, "export", OFFICE, reason="只有工作人员和领导可
 permissions.register(V, "view_confidential", LEADERS, reason="内部记录仅领导可见。")
 
 R = "visits.request"
-permissions.register(R, "view", OFFICE | PERSONS, check=_own_person)
+permissions.register(R, "view", OFFICE | PERSONS | EXTERNAL, check=_own_or_helping)
+permissions.register(
+    R,
+    "help",
+    EXTERNAL,
+    check=lambda u, r: _helping_body(u, r) and r.status in ("open", "in_progress"),
+    reason="只有协助单位可以答复仍在办理中的诉求。",
+)
 permissions.register(R, "create", OFFICE | PERSONS, reason="您没有权限登记诉求。")
 permissions.register(R, "edit", OFFICE, reason="只有工作人员和领导可以修改诉求。")
 permissions.register(R, "handle", OFFICE, reason="只有工作人员和领导可以办理诉求。")

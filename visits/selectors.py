@@ -274,7 +274,15 @@ def coverage(
         listed = persons
     else:
         listed = persons.filter(n_year__lt=rule.visits_per_period)
-    listed = listed.order_by("last_visit", "name", "id")
+    # The next planned visit of each listed person (a visit already arranged is not "to arrange" again).
+    next_planned = Subquery(
+        VisitPerson.objects.filter(
+            person=OuterRef("pk"), visit__status=VisitStatus.PLANNED, visit__date__gte=today
+        )
+        .order_by("visit__date")
+        .values("visit__date")[:1]
+    )
+    listed = listed.annotate(next_planned=next_planned).order_by("last_visit", "name", "id")
 
     visits = Visit.objects.visible_to(user).filter(status=VisitStatus.DONE, date__year=year)
     if scope is not None:
@@ -544,4 +552,14 @@ def updated_request_queue(*, user):
         .annotate(last_step=Max("steps__created_at"))
         .filter(Q(updated_at__gte=since) | Q(last_step__gte=since))
         .order_by("-updated_at", "-id")
+    )
+
+
+def helping_queue(*, user):
+    """Open requests the user's body was asked to help with (a helping body's inbox), the oldest first."""
+    return (
+        Request.objects.visible_to(user)
+        .filter(helping_org_id=user.organisation_id, status__in=OPEN_STATUSES)
+        .select_related("person")
+        .order_by("created_at", "id")
     )

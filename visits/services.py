@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from core import permissions, phones
 from core.errors import DomainError
-from core.roles import Role
+from core.roles import EXTERNAL, Role
 from core.sensitive import log_reveal
 from core.text import search_form
 from core.uploads import IMAGE, validate_upload
@@ -317,6 +317,7 @@ def request_create(
     req.save()
     if owner is not None and owner.pk != actor.pk:
         notify([owner], "request.assigned", req, title=f"您负责办理诉求：{req.title}", url=_request_url(req))
+    _ask_helping_body(req)
     if actor.role in (Role.MEMBER, Role.ADVISOR):
         office = User.objects.filter(
             role=Role.STAFF, is_active=True, organisation__path__startswith=req.owner_org.path
@@ -325,6 +326,48 @@ def request_create(
             office, "request.raised", req, title=f"{person.name}提出诉求：{req.title}", url=_request_url(req)
         )
     return req
+
+
+def _ask_helping_body(req: Request) -> None:
+    """The helping body's users are told a request waits for their help (their inbox: home page, request list)."""
+    users = User.objects.filter(organisation_id=req.helping_org_id, role__in=EXTERNAL, is_active=True)
+    notify(users, "request.help", req, title=f"请协助办理诉求：{req.title}", url=_request_url(req))
+
+
+@transaction.atomic
+def request_help_answer(*, actor, request: Request, text: str) -> RequestStep:
+    """The helping body answers (what it did or found): a step named after the body, shown to the member,
+    who is told, as is the request's owner (or the office)."""
+    permissions.require(actor, "help", request)
+    text = (text or "").strip()
+    if not text:
+        raise DomainError("请填写答复内容。", field="text")
+    body = request.helping_org.display_name
+    step = RequestStep.objects.create(
+        request=request, date=_today(), text=f"{body}答复：{text}", author=actor
+    )
+    notify(
+        [request.person],
+        "request.step",
+        request,
+        title=f"您的诉求“{request.title}”有新进展",
+        body=step.text,
+        url=_request_url(request),
+    )
+    office = (
+        [request.owner]
+        if request.owner_id
+        else User.objects.filter(role=Role.STAFF, is_active=True, organisation=request.owner_org)
+    )
+    notify(
+        office,
+        "request.helped",
+        request,
+        title=f"{body}已答复诉求：{request.title}",
+        body=text,
+        url=_request_url(request),
+    )
+    return step
 
 
 _EDITABLE = ("category", "title", "description", "owner", "helping_org", "deadline")
@@ -338,7 +381,7 @@ def request_update(*, actor, request: Request, **changes) -> Request:
     if unknown:
         raise DomainError(f"不能修改字段：{'、'.join(sorted(unknown))}。")
     req = Request.objects.select_for_update().select_related("person").get(pk=request.pk)
-    old_owner = req.owner_id
+    old_owner, old_helping = req.owner_id, req.helping_org_id
     for key, value in changes.items():
         setattr(req, key, value.strip() if isinstance(value, str) else value)
     if req.category not in RequestCategory.values:
@@ -349,6 +392,8 @@ def request_update(*, actor, request: Request, **changes) -> Request:
     _check_owner(actor, req.owner)
     req.search_text = _request_search(req)
     req.save()
+    if req.helping_org_id and req.helping_org_id != old_helping:
+        _ask_helping_body(req)
     if req.owner_id and req.owner_id != old_owner and req.owner_id != actor.pk:
         notify(
             [req.owner], "request.assigned", req, title=f"您负责办理诉求：{req.title}", url=_request_url(req)

@@ -30,6 +30,7 @@ urlpatterns = [
     path("requests/<int:pk>/proposal/", views.request_to_proposal, name="request_to_proposal"),
     path("requests/<int:pk>/opinion/", views.request_to_opinion, name="request_to_opinion"),
     path("requests/<int:pk>/thank/", views.request_thank, name="request_thank"),
+    path("requests/<int:pk>/help/", views.request_help, name="request_help"),
     path("liaison/", views.liaison_network, name="liaison"),
     path("liaison/link/", views.liaison_link_edit, name="liaison_link"),
     path("liaison/orgs/<int:org_pk>/contacts/new/", views.contact_edit, name="contact_create"),

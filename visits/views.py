@@ -483,11 +483,29 @@ def request_detail(request, pk: int):
         "can_thank": permissions.can(user, "thank", req) and not req.thanked_at,
         "can_to_opinion": not req.opinion_report_id and permissions.can(user, "to_opinion", req),
         "can_to_proposal": not req.proposal_id and permissions.can(user, "to_proposal", req),
+        "can_help": permissions.can(user, "help", req),
         "step_form": StepForm(),
         "thank_form": ThankForm(),
+        **_grown_proposal(user, req),
     }
     template = "visits/request_member.html" if user.is_person else "visits/request_detail.html"
     return render(request, template, context)
+
+
+def _grown_proposal(user, req: Request) -> dict:
+    """What grew out of the request: the proposal it became, followed through merges (并案) to the surviving
+    one, with its public milestones, so the member who raised it sees it even when it is someone else's joint
+    proposal; a link only for who may open it."""
+    if not req.proposal_id:
+        return {}
+    from proposals.selectors import public_progress, surviving
+
+    grown = surviving(req.proposal)
+    return {
+        "grown": grown,
+        "grown_progress": public_progress(req.proposal),
+        "grown_visible": permissions.can(user, "view", grown),
+    }
 
 
 def _request_timeline(req: Request) -> list[dict]:
@@ -542,6 +560,14 @@ REQUEST_ACTIONS = ActionTable(
             run=lambda r, req, d: services.request_to_proposal(actor=r.user, request=req),
             success="已转为提案草稿（以委员名义），可在提案中继续修改。",
         ),
+        "help": Action(
+            label="协助单位答复",
+            perm="help",
+            run=lambda r, req, d: services.request_help_answer(
+                actor=r.user, request=req, text=r.POST.get("text", "")
+            ),
+            success="答复已发送：委员和负责人都会收到。",
+        ),
         "thank": Action(
             label="反馈",
             perm="thank",
@@ -562,6 +588,7 @@ request_step = REQUEST_ACTIONS.view("step")
 request_to_opinion = REQUEST_ACTIONS.view("to_opinion")
 request_to_proposal = REQUEST_ACTIONS.view("to_proposal")
 request_thank = REQUEST_ACTIONS.view("thank")
+request_help = REQUEST_ACTIONS.view("help")
 
 
 # ---- coverage, rule and plan ----

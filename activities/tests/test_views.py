@@ -424,3 +424,17 @@ def test_member_sees_a_withdraw_button_on_a_pending_leave_request(client, member
     client.post(reverse("activities:respond", args=[my_invitation.pk]), {"answer": "confirm"})
     my_invitation.refresh_from_db()
     assert my_invitation.status == S.CONFIRMED
+
+
+def test_staff_answer_for_a_named_member_on_the_attendance_page_and_it_is_logged(client, staff, invited):
+    from core.models import TransitionLog
+
+    client.force_login(staff)
+    url = reverse("activities:attendance", args=[invited.pk])
+    html = client.get(url).content.decode()
+    inv = invited.invitations.select_related("person").first()
+    assert f"代{inv.person.name}确认参加" in html
+    client.post(reverse("activities:respond", args=[inv.pk]), {"answer": "confirm", "next": url})
+    inv.refresh_from_db()
+    assert inv.status == S.CONFIRMED
+    assert TransitionLog.objects.get(object_id=inv.pk, target=S.CONFIRMED).actor == staff

@@ -76,4 +76,81 @@ def test_citizen_submits_staff_screen_member_claims(page, live_server, users, or
 
     # The citizen's look-up now says a member took it up.
     page.goto(f"{live_server.url}/public/ideas/status/?code={code}")
-    assert page.inner_text("#public-status") == "已认领"
+    assert page.inner_text("#public-status") == "政协委员认领，调研完善中"
+
+
+def test_citizen_follows_the_idea_to_the_outcome_and_opens_the_published_reply(
+    page, live_server, users, orgs
+):
+    import datetime as dt
+
+    from ideas.services import idea_develop, idea_transition
+    from ideas.tests.factories import IdeaFactory
+    from proposals import services as ps
+    from proposals.tests.factories import plenary_session
+
+    plenary_session(orgs)
+    staff, member, unit = users["staff"], users["member"], users["unit"]
+    idea = IdeaFactory(owner_org=orgs.committee, title="增加广州滑板场建设")
+    idea = idea_transition(actor=staff, idea=idea, target=IdeaStatus.OPEN)
+    idea = idea_transition(actor=member, idea=idea, target=IdeaStatus.CLAIMED)
+    idea, p = idea_develop(
+        actor=member, idea=idea, title="关于增加广州滑板场建设的提案", body="建议建设滑板场。"
+    )
+    ps.proposal_submit(actor=member, proposal=p)
+    p = ps.proposal_file(actor=staff, proposal=p)
+    ps.proposal_assign(actor=staff, proposal=p, lead=orgs.sports)
+    ps.reply_save(actor=unit, proposal=p, reply_class="A", body="已在天河体育中心建成滑板公园。")
+    ps.reply_submit(actor=unit, proposal=p)
+    ps.reply_review(actor=staff, proposal=p, approve=True)
+    ps.reply_rate(actor=member, proposal=p, value="satisfied")
+    ps.outcome_record(
+        actor=staff,
+        proposal=p,
+        actions="滑板公园已建成开放。",
+        completed=True,
+        completed_on=dt.date(2025, 10, 1),
+    )
+
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{live_server.url}/public/ideas/status/?code={idea.code}")
+    stages = page.inner_text("#public-stages")
+    for step in (
+        "收到金点子",
+        "委员据此起草提案",
+        "委员提交提案",
+        f"立案：{p.number_label}",
+        "交办市体育局办理",
+    ):
+        assert step in stages
+    assert "提案人评价：满意" in stages and "办理成效：已完成（2025-10-01）" in stages
+    assert page.inner_text("#public-status") == "办结"
+    page.click("#public-stages >> text=承办单位答复已公开")
+    page.wait_for_selector(f"#proposal-{p.pk}")
+    assert "已在天河体育中心建成滑板公园" in page.inner_text(f"#proposal-{p.pk}")
+
+
+def test_department_answers_a_forwarded_idea_from_its_home_page(page, live_server, users, orgs):
+    from ideas.services import idea_transition
+    from ideas.tests.factories import IdeaFactory
+
+    idea = IdeaFactory(owner_org=orgs.committee, title="增加社区滑板场")
+    idea_transition(
+        actor=users["staff"],
+        idea=idea,
+        target=IdeaStatus.FORWARDED,
+        note="属体育设施",
+        forwarded_to=orgs.sports,
+    )
+    page.on("dialog", lambda d: d.accept())
+    _login(page, live_server, "unit")
+    page.locator(".home-section", has_text="转交本单位的百姓提案").get_by_role("link", name="处理").click()
+    page.wait_for_selector("#answer")
+    page.fill("#answer textarea[name=text]", "已纳入明年社区体育设施计划。")
+    page.click("#answer button")
+    page.wait_for_selector("#department-reply")
+    assert "答复已发送" in page.inner_text(".messages")
+    _logout(page)
+    page.goto(f"{live_server.url}/public/ideas/status/?code={idea.code}")
+    assert "已纳入明年社区体育设施计划" in page.inner_text("#public-stages")
+    assert page.inner_text("#public-status") == "办结"

@@ -81,3 +81,17 @@ def test_a_user_cannot_mark_anothers_notifications(client, users):
     client.post(reverse("notifications:mark_read"), {"id": n.pk})
     n.refresh_from_db()
     assert n.read_at is None
+
+
+def test_opening_a_notification_marks_it_read_and_goes_to_its_page(client, users):
+    staff = users["staff"]
+    (n,) = notify([staff], "test", title="请审查提案", url="/proposals/")
+    client.force_login(staff)
+    html = client.get(reverse("notifications:list")).content.decode()
+    assert reverse("notifications:open", args=[n.pk]) in html
+    response = client.post(reverse("notifications:open", args=[n.pk]))
+    assert response.status_code == 302 and response["Location"] == "/proposals/"
+    n.refresh_from_db()
+    assert n.read_at is not None
+    client.force_login(users["member"])  # someone else's notification: not found
+    assert client.post(reverse("notifications:open", args=[n.pk])).status_code == 404

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import login_client
+from core.errors import DomainError
 
 from .. import services
 from ..models import Proposal, ProposalStatus
@@ -207,3 +208,34 @@ def test_an_action_in_the_wrong_state_is_refused_in_chinese_before_its_form(clie
     assert r.status_code == 400
     assert "当前状态为“办理中”，不能执行“立案”" in r.content.decode()
     assert Proposal.objects.get(pk=p.pk).status == ProposalStatus.HANDLING
+
+
+def test_a_key_proposal_is_not_offered_key_again_and_its_timeline_shows_key_and_number(client, users, orgs):
+    p = f.handling(users, orgs)
+    login_client(client, users["staff"])
+    url = reverse("proposals:detail", args=[p.pk])
+    assert "确定为重点提案" in client.get(url).content.decode()
+    services.proposal_designate_key(
+        actor=users["staff"], proposal=p, supervisors=[users["leader"]], note="市领导督办"
+    )
+    html = client.get(url).content.decode()
+    assert 'id="act-key"' not in html
+    timeline = html[html.index('id="timeline"') :]
+    assert "确定为重点提案" in timeline and "市领导督办" in timeline
+    p.refresh_from_db()
+    assert f"立案：{p.number_label}" in timeline
+    with pytest.raises(DomainError, match="已是重点提案"):
+        services.proposal_designate_key(actor=users["staff"], proposal=p, supervisors=[users["leader"]])
+
+
+def test_units_of_a_closed_proposal_show_closed_and_the_lead_unit_comes_first(client, users, orgs):
+    p = f.replied(users, orgs)
+    services.proposal_close(actor=users["staff"], proposal=p, note="已办结")
+    login_client(client, users["staff"])
+    html = client.get(reverse("proposals:detail", args=[p.pk])).content.decode()
+    units = html[html.index("<h2>承办单位</h2>") : html.index("</table>", html.index("<h2>承办单位</h2>"))]
+    assert "已办结" in units and "承办中" not in units
+    q = f.handling(users, orgs, title="关于增加夜间公交的提案")
+    listing = client.get(reverse("proposals:list"), {"q": "夜间公交"}).content.decode()
+    row = listing[listing.index("关于增加夜间公交的提案") :]
+    assert q.pk and row.index("市体育局") < row.index("市规划和自然资源局")

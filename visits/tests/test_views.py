@@ -167,6 +167,15 @@ def test_coverage_page_shows_who_is_still_unvisited(client, users, member_person
     assert "50.0%" in html
 
 
+def test_coverage_page_shows_a_planned_visit_instead_of_arrange(client, users, member_person, advisor_person):
+    make_visit(users["leader"], [advisor_person], date=TODAY + dt.timedelta(days=5), done=False)
+    _login(client, users["leader"])
+    html = client.get(reverse("visits:coverage")).content.decode()
+    row = html[html.index("黄侨心") : html.index("</tr>", html.index("黄侨心"))]
+    planned = (TODAY + dt.timedelta(days=5)).strftime("%Y-%m-%d")
+    assert f"已计划 {planned}" in row and "安排走访" not in row
+
+
 def test_contact_phone_is_masked_on_the_organisation_page_and_reveal_logged(client, users, orgs):
     services.liaison_link_save(actor=users["staff"], organisation=orgs.association, liaison=users["leader"])
     contact = services.liaison_contact_create(
@@ -288,7 +297,7 @@ def test_coverage_query_count_is_fixed_for_many_persons(client, users, orgs, dja
 def test_home_cards_show_a_members_open_requests_and_a_leaders_overdue_ones(client, users, member_person):
     make_request(users["staff"], member_person, owner=users["staff"], deadline=TODAY - dt.timedelta(days=3))
     _login(client, users["member"])
-    assert "我的诉求（办理中）" in client.get("/").content.decode()
+    assert "我的诉求（未办结）" in client.get("/").content.decode()
     _login(client, users["leader"])
     html = client.get("/").content.decode()
     assert "超期诉求" in html and "待办诉求" in html
@@ -301,7 +310,30 @@ def test_staff_turn_a_request_into_a_proposal_from_its_page(client, users, membe
     client.post(reverse("visits:request_to_proposal", args=[req.pk]))
     req.refresh_from_db()
     assert req.proposal_id
-    assert "查看提案" in client.get(reverse("visits:request_detail", args=[req.pk])).content.decode()
+    html = client.get(reverse("visits:request_detail", args=[req.pk])).content.decode()
+    assert "由此形成的提案" in html and reverse("proposals:detail", args=[req.proposal_id]) in html
+
+
+def test_the_member_sees_the_joint_proposal_their_request_was_merged_into(client, users, orgs, member_person):
+    """The 港澳药械通 request linked to the merged #2 instead of the surviving #5, which its member could not see."""
+    from proposals import services as ps
+    from proposals.tests.factories import plenary_session, submitted
+
+    plenary_session(orgs)
+    req = make_request(users["staff"], member_person, title="港澳药械通")
+    _login(client, users["staff"])
+    client.post(reverse("visits:request_to_proposal", args=[req.pk]))
+    req.refresh_from_db()
+    ps.proposal_submit(actor=users["staff"], proposal=req.proposal)
+    joint = submitted(
+        users, title="关于推进港澳药械通的提案", author=PersonFactory(name="李委员", owner_org=orgs.committee)
+    )
+    ps.proposal_merge(actor=users["staff"], proposal=req.proposal, into=joint)
+    joint = ps.proposal_file(actor=users["staff"], proposal=joint)
+    _login(client, users["member"])
+    html = client.get(reverse("visits:request_detail", args=[req.pk])).content.decode()
+    assert "《关于推进港澳药械通的提案》" in html and joint.number_label in html
+    assert "原提案已并入此提案一并办理" in html and f"立案：{joint.number_label}" in html
 
 
 def test_profile_shows_visits_received_and_requests_to_office_and_to_the_member(client, users, member_person):
@@ -366,3 +398,33 @@ def test_recording_a_visit_twice_is_refused_in_chinese(client, users, member_per
     _login(client, users["leader"])
     r = client.post(reverse("visits:record", args=[visit.pk]), {"date": "garbage"}, follow=True)
     assert "当前状态为“已走访”，不能执行“记录走访”" in r.content.decode()
+
+
+def test_a_helping_body_finds_the_request_on_its_home_page_and_answers_it(client, users, orgs, member_person):
+    """A request's helping body reached nobody: its users get a notification, a queue and a way to answer."""
+    from notifications.models import Notification
+
+    req = make_request(users["staff"], member_person, title="子女插班入学", helping_org=orgs.sports)
+    unit = users["unit"]
+    assert Notification.objects.filter(recipient=unit, event="request.help").exists()
+    _login(client, unit)
+    assert "请本单位协助的诉求（1）" in client.get("/").content.decode()
+    assert "子女插班入学" in client.get(reverse("visits:request_list")).content.decode()
+    assert "发送答复" in client.get(reverse("visits:request_detail", args=[req.pk])).content.decode()
+    client.post(reverse("visits:request_help", args=[req.pk]), {"text": "已联系学校，可于9月插班。"})
+    step = req.steps.get()
+    assert step.text == "市体育局答复：已联系学校，可于9月插班。" and step.author == unit
+    assert Notification.objects.filter(recipient=users["member"], event="request.step").exists()
+    _login(client, users["member"])
+    assert "可于9月插班" in client.get(reverse("visits:request_detail", args=[req.pk])).content.decode()
+
+
+def test_another_body_cannot_see_or_answer_a_request(client, users, orgs, member_person):
+    from accounts.tests.factories import UserFactory
+
+    req = make_request(users["staff"], member_person, helping_org=orgs.sports)
+    other = UserFactory(username="planner", role="unit", organisation=orgs.planning)
+    _login(client, other)
+    assert client.get(reverse("visits:request_detail", args=[req.pk])).status_code == 404
+    assert client.post(reverse("visits:request_help", args=[req.pk]), {"text": "x"}).status_code == 404
+    assert not req.steps.exists()
