@@ -50,6 +50,7 @@ from .models import (
     Term,
     TermRole,
     TermRoleKind,
+    _chinese_number,
 )
 
 MAX_ROWS = 10_000  # one committee has 50–150 persons, a city CPPCC 500–800; larger rosters are split
@@ -97,6 +98,7 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
             "身份证号码",
             "居住证号码",
             "证件号",
+            "证件",
         ),
     ),
     "document_expiry": ("证件有效期", ("证件有效期", "有效期", "有效期至", "证件有效期至")),
@@ -104,7 +106,14 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "tags": ("标签", ("标签",)),
     "notes": ("备注", ("备注", "说明")),
 }
-IGNORED_HEADERS = {"序号", "编号", "no", "no."}
+IGNORED_HEADERS = {
+    "序号",
+    "编号",
+    "no",
+    "no.",
+    "专门委员会",
+    "社团职务",
+}  # the last two: our export's own columns
 MULTI_FIELDS = {"phone"}  # several columns may feed phones (手机 + 办公电话)
 
 _REGIONS = {
@@ -166,6 +175,15 @@ _DOC_KINDS = {normalise(label): value for value, label in DocumentKind.choices} 
 _FOOTER = re.compile(r"^(备注|注[:：]|说明|填表说明|合计|共计|总计)")
 _SPLIT = re.compile(r"[、,，;；/\n]+")
 _CJK_SPACES = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+_TERM_PREFIX = re.compile(r"^第?([零〇一二三四五六七八九十百]+|\d+)届")
+# Where an organisation's name ends inside "工作单位及职务" written without a space (香港同心贸易有限公司董事长).
+_EMPLOYER_END = re.compile(
+    r"^(.+(?:有限公司|公司|集团|书院|事务所|促进会|联谊会|总会|协会|商会|学会|医院|大学|学院|中学|小学|银行|中心|委员会|基金会))"
+    r"(.{1,20})$"
+)
+_MASKED = (
+    "*"  # a masked phone or document number (138****5678) from a non-sensitive export: nothing to import
+)
 
 
 class ImportRefused(DomainError):
@@ -412,6 +430,7 @@ def analyse(
     if dupes:
         raise ImportRefused(f"“{FIELDS[dupes[0]][0]}”对应了多列，请只保留一列。", field="mapping")
     results = []
+    role_col = _col(mapped, "role")
     body = rows[h + 1 :]
     if len(body) > MAX_ROWS:
         raise ImportRefused(
@@ -429,7 +448,10 @@ def analyse(
             and (cells.get(_col(mapped, "name")) in ("", first))
         ):
             continue
-        results.append(_parse_row(excel_row, cells))
+        result = _parse_row(excel_row, cells, term)
+        if role_col is not None and "role" not in result.data:
+            result.data["role"] = None  # the file says no role in this term: a matched person's roles stay
+        results.append(result)
         if progress and len(results) % 500 == 0:
             progress(len(results), len(body), "读取并校验")
     if not results:
@@ -452,7 +474,42 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _parse_row(excel_row: int, cells: dict) -> RowResult:
+def split_employer_titles(text: str) -> tuple[str, str]:
+    """ "香港同心贸易有限公司 董事长" → (employer, titles): split at the first space, or where the
+    organisation's name ends (…有限公司董事长); otherwise everything is the employer."""
+    text = re.sub(r"\s+", " ", text).strip()
+    if " " in text:
+        employer, titles = text.split(" ", 1)
+        return employer, titles
+    m = _EMPLOYER_END.match(text)
+    if m:
+        return m.group(1), m.group(2)
+    return text, ""
+
+
+def _role(text: str, term) -> str:
+    """The role in the import's term: "委员", or "十四届委员" / "十四届委员、十三届常委" as the roster exports it
+    (a role of another term alone is not this term's role: nothing to import)."""
+    wanted = term.short_label if term is not None else None
+    found = ""
+    for part in (p.strip() for p in _SPLIT.split(text) if p.strip()):
+        m = _TERM_PREFIX.match(part)
+        label = ""
+        if m:
+            number = m.group(1)
+            label = f"{_chinese_number(int(number))}届" if number.isdigit() else f"{number}届"
+            part = part[m.end() :]
+        role = _ROLES.get(normalise(part))
+        if role is None:
+            raise DomainError(
+                f"无法识别的身份“{text}”，应为 委员、常委、特聘委员、顾问 或 列席（可带届次，如 十四届委员）。"
+            )
+        if not label or wanted is None or label == wanted:
+            found = found or role
+    return found
+
+
+def _parse_row(excel_row: int, cells: dict, term=None) -> RowResult:
     res = RowResult(row=excel_row)
     d = res.data
     phones_raw = []
@@ -488,11 +545,15 @@ def _parse_row(excel_row: int, cells: dict) -> RowResult:
                     raise DomainError(f"无法识别的党派“{value}”。")
                 d["party"] = party
             elif key == "employer_titles":
-                d["employer"] = _text(value)
+                d["employer"], titles = split_employer_titles(_text(value))
+                if titles:
+                    d["titles"] = titles
             elif key in ("employer", "titles", "address", "notes"):
                 d[key] = _text(value)
             elif key == "phone":
-                phones_raw.extend((header, p) for p in _SPLIT.split(_text(value)) if p.strip())
+                phones_raw.extend(
+                    (header, p) for p in _SPLIT.split(_text(value)) if p.strip() and _MASKED not in p
+                )
             elif key == "email":
                 email = _text(value).replace(" ", "")
                 try:
@@ -506,14 +567,19 @@ def _parse_row(excel_row: int, cells: dict) -> RowResult:
                     raise DomainError(f"无法识别的证件类型“{value}”。")
                 d["document_kind"] = kind
             elif key == "document_number":
-                d["document_number"] = (header, _text(value))
+                number = re.split(r"[;；\n]", _text(value))[0].strip()  # the export's first document
+                kind_label, _, rest = number.partition(" ")
+                if rest and _DOC_KINDS.get(normalise(kind_label)):  # "回乡证 H1234567801" as exported
+                    d.setdefault("document_kind", _DOC_KINDS[normalise(kind_label)])
+                    number = rest
+                if number and _MASKED not in number:
+                    d["document_number"] = (header, number)
             elif key == "document_expiry":
                 d["document_expiry"] = parse_loose_date(value)[0]
             elif key == "role":
-                role = _ROLES.get(normalise(_text(value)))
-                if role is None:
-                    raise DomainError(f"无法识别的身份“{value}”，应为 委员、常委、特聘委员、顾问 或 列席。")
-                d["role"] = role
+                role = _role(_text(value), term)
+                if role:
+                    d["role"] = role
             elif key == "tags":
                 d["tags"] = [t for t in _SPLIT.split(_text(value)) if t.strip()]
         except DomainError as exc:
@@ -614,6 +680,7 @@ def _match(results: list[RowResult], *, user, term) -> None:
     )
     seen_docs: dict[str, int] = {}
     seen_names: dict[tuple, int] = {}
+    tentative: list[RowResult] = []
     for r in results:
         if r.fate == ERROR:
             continue
@@ -642,6 +709,11 @@ def _match(results: list[RowResult], *, user, term) -> None:
         unknown = [c for c in same_name if birth is None or c[1] is None]
         if len(exact) == 1 and not unknown:
             r.person_id, r.fate = exact[0][0], UPDATE
+        elif len(same_name) == 1 and birth is None and same_name[0][1] is None:
+            # Neither side knows the birth date: the same person only if the row says nothing new (an
+            # exported row read back); checked after the comparison below.
+            r.person_id, r.fate = same_name[0][0], UPDATE
+            tentative.append(r)
         elif exact or unknown:
             r.fate = AMBIGUOUS
             r.candidates = [
@@ -649,6 +721,14 @@ def _match(results: list[RowResult], *, user, term) -> None:
             ]
             r.errors.append(("姓名", "已有同名人员，无法确定是否同一人：请在文件中补充证件号码或出生日期。"))
     _diff_updates([r for r in results if r.fate == UPDATE], term)
+    for r in tentative:
+        if r.fate != UNCHANGED:
+            r.person_id, r.fate, r.changes = None, AMBIGUOUS, []
+            r.candidates = [
+                (pk, f"{name}（#{pk}，出生 未填）")
+                for pk, _b, _p, name in by_name[to_simplified(r.data["name"])]
+            ]
+            r.errors.append(("姓名", "已有同名人员，无法确定是否同一人：请在文件中补充证件号码或出生日期。"))
 
 
 _COMPARED = (
@@ -696,8 +776,8 @@ def _diff_updates(rows: list[RowResult], term) -> None:
             changes.append("证件")
         if "tags" in d and not {normalise(t) for t in d["tags"]} <= {normalise(t.name) for t in p.tags.all()}:
             changes.append("标签")
-        if term is not None:
-            role = d.get("role", TermRoleKind.MEMBER)
+        role = d.get("role", TermRoleKind.MEMBER)
+        if term is not None and role is not None:
             if not any(tr.term_id == term.pk and tr.role == role for tr in p.term_roles.all()):
                 changes.append("届内身份")
         r.changes = changes
@@ -818,7 +898,7 @@ def commit(
                     )
                 )
             if term is not None:
-                roles.append(TermRole(person=p, term=term, role=d.get("role", TermRoleKind.MEMBER)))
+                roles.append(TermRole(person=p, term=term, role=d.get("role") or TermRoleKind.MEMBER))
             for t in d.get("tags", []):
                 key = normalise(t)
                 if key not in tag_cache:
@@ -832,7 +912,9 @@ def commit(
             _update(r, user=user, term=term, sector=sector)
             if progress and i % 200 == 0:
                 progress(len(created) + i, total, "更新已有人员")
-    crash.point("members.import.committed")  # committed, before the caller hears of it
+        # committed (with the caller's import record, when the caller holds the transaction), before the
+        # caller hears of it
+        transaction.on_commit(lambda: crash.point("members.import.committed"))
     if progress:
         progress(total, total, "导入完成")
     counts = analysis.counts
@@ -880,4 +962,5 @@ def _update(r: RowResult, *, user, term, sector) -> None:
         changes["tags"] = [t.name for t in person.tags.all()] + d["tags"]
     services.person_update(actor=user, person=person, check=False, **changes)
     if term is not None:
-        services.term_role_add(person=person, term=term, role=d.get("role", TermRoleKind.MEMBER))
+        if d.get("role", TermRoleKind.MEMBER) is not None:
+            services.term_role_add(person=person, term=term, role=d.get("role", TermRoleKind.MEMBER))
