@@ -19,6 +19,7 @@ seconds (see docs/benchmarks.md), and the row limit keeps every request bounded.
 """
 
 import datetime as dt
+import hashlib
 import io
 import re
 import unicodedata
@@ -56,7 +57,11 @@ from .models import (
 MAX_ROWS = 10_000  # one committee has 50–150 persons, a city CPPCC 500–800; larger rosters are split
 MAX_BYTES = 10 * 1024 * 1024
 HEADER_SCAN_ROWS = 15
-READ_ONLY_FROM_BYTES = 2 * 1024 * 1024  # big files are streamed (merged cells are not filled then)
+# Against zip bombs (a 54 KB file of 100 rows × 16,384 cells; one 200 MB inline string), checked before parsing:
+MAX_INFLATED_BYTES = 50 * 1024 * 1024  # all entries inflated; a 10,000-row roster is about 10 MB
+MAX_COLUMNS = 200
+MAX_CELLS = 1_000_000  # 10,000 rows × 100 columns
+ROWS_CACHE_SECONDS = 30 * 60  # the parsed rows of a stored roster, for its previews and commit
 
 NEW, UPDATE, UNCHANGED, ERROR, AMBIGUOUS = "new", "update", "unchanged", "error", "ambiguous"
 FATE_LABELS = {NEW: "新增", UPDATE: "更新", UNCHANGED: "无变化", ERROR: "错误", AMBIGUOUS: "无法确定"}
@@ -296,17 +301,119 @@ def _clean(value):
     return value
 
 
+def _first_sheet_path(zf: zipfile.ZipFile) -> str:
+    """The zip entry of the workbook's first sheet (workbook.xml → its relationship → the part)."""
+    from xml.etree import ElementTree as ET
+
+    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    workbook = ET.fromstring(zf.read("xl/workbook.xml"))
+    first = workbook.find(f"{ns_main}sheets/{ns_main}sheet")
+    if first is None:
+        raise KeyError("no sheet")
+    rid = first.get(f"{ns_rel}id")
+    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    for rel in rels:
+        if rel.get("Id") == rid:
+            target = rel.get("Target", "").lstrip("/")
+            return target if target.startswith("xl/") else f"xl/{target}"
+    raise KeyError("no sheet part")
+
+
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.decode():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def inspect_zip(data: bytes, filename: str = "") -> tuple[str, list[tuple[int, int, int, int]]]:
+    """Refuse a zip bomb before parsing: the inflated size of every entry (zip directory), the first sheet's
+    declared size (its <dimension>, read from the first bytes of the inflated part) against the limits.
+    Returns the first sheet's zip entry and its merged ranges (min_row, min_col, max_row, max_col), read by
+    streaming, so the read-only parse can still fill merged cells."""
+    name = f"“{filename}”" if filename else ""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        inflated = sum(info.file_size for info in zf.infolist())
+        if inflated > MAX_INFLATED_BYTES:
+            raise ImportRefused(
+                f"工作簿{name}解压后约 {inflated // 1048576:,} MB，超过 {MAX_INFLATED_BYTES // 1048576} MB 的上限"
+                "（可能含有大量空白格式或异常内容），请只保留名册数据后另存再导入。",
+                field="file",
+            )
+        sheet = _first_sheet_path(zf)
+        with zf.open(sheet) as part:
+            head = part.read(4096)
+        m = _DIMENSION.search(head)
+        if m and m.group(3):
+            cols = _column_number(m.group(3)) - _column_number(m.group(1)) + 1
+            rows = int(m.group(4)) - int(m.group(2)) + 1
+            if cols > MAX_COLUMNS:
+                raise ImportRefused(
+                    f"工作表声明了 {cols:,} 列，超过 {MAX_COLUMNS} 列的上限，请删除多余的列后另存再导入。",
+                    field="file",
+                )
+            if rows * cols > MAX_CELLS:
+                raise ImportRefused(
+                    f"工作表声明了 {rows:,} 行 × {cols} 列，超过 {MAX_CELLS:,} 个单元格的上限，请分批导入。",
+                    field="file",
+                )
+        merged = _merged_ranges(zf, sheet)
+    return sheet, merged
+
+
+def _merged_ranges(zf: zipfile.ZipFile, sheet: str) -> list[tuple[int, int, int, int]]:
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.cell import range_boundaries
+
+    ranges = []
+    with zf.open(sheet) as part:
+        for _event, elem in iterparse(part):
+            if elem.tag.endswith("}mergeCell"):
+                min_col, min_row, max_col, max_row = range_boundaries(elem.get("ref", ""))
+                if (max_row - min_row + 1) * (max_col - min_col + 1) <= MAX_CELLS:
+                    ranges.append((min_row, min_col, max_row, max_col))
+            elem.clear()  # streaming: keep nothing of the rows
+    return ranges
+
+
 def read_rows(data: bytes, filename: str = "") -> tuple[str, list[list]]:
-    """The first sheet's rows as lists of cleaned values; merged cells filled with their value."""
+    """The first sheet's rows as lists of cleaned values; merged cells filled with their value.
+
+    Parsed once, in openpyxl's read-only (streaming) mode, after `inspect_zip` has checked the inflated size and
+    the declared size; the cells actually read are counted too (a sheet may declare less than it holds). The
+    result is kept in the cache for a while under the file's digest, so every preview of a stored roster
+    (each change of the column mapping) and the commit reuse it instead of reading the file again."""
+    from django.core.cache import cache
+
+    check_file(data, filename)
+    key = f"members:roster-rows:{hashlib.sha256(data).hexdigest()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    result = _read_rows(data, filename)
+    cache.set(key, result, ROWS_CACHE_SECONDS)
+    return result
+
+
+def _read_rows(data: bytes, filename: str) -> tuple[str, list[list]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    check_file(data, filename)
-    read_only = len(data) >= READ_ONLY_FROM_BYTES
+    broken = ImportRefused(f"文件“{filename}”已损坏或不是有效的 Excel 工作簿，无法读取。", field="file")
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=read_only, data_only=True)
+        _sheet, merged = inspect_zip(data, filename)
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except ImportRefused:
+        raise
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, IndexError):
-        raise ImportRefused(f"文件“{filename}”已损坏或不是有效的 Excel 工作簿，无法读取。", field="file")
+        raise broken from None
+    except Exception:  # malformed XML (ParseError) and what else a hostile file makes the parser raise
+        raise broken from None
     try:
         ws = wb.worksheets[0]
         declared = ws.max_row or 0
@@ -316,25 +423,37 @@ def read_rows(data: bytes, filename: str = "") -> tuple[str, list[list]]:
                 field="file",
             )
         fill = {}
-        if not read_only:
-            for rng in ws.merged_cells.ranges:
-                top_left = ws.cell(rng.min_row, rng.min_col).value
-                for r in range(rng.min_row, rng.max_row + 1):
-                    for c in range(rng.min_col, rng.max_col + 1):
-                        fill[(r, c)] = top_left
-        rows = []
+        for min_row, min_col, max_row, max_col in merged:
+            for r in range(min_row, max_row + 1):
+                for c in range(min_col, max_col + 1):
+                    if (r, c) != (min_row, min_col):
+                        fill[(r, c)] = (min_row, min_col)
+        rows, cells = [], 0
         for r_index, row in enumerate(ws.iter_rows(values_only=True), start=1):
             if len(rows) > MAX_ROWS + HEADER_SCAN_ROWS + 50:
                 raise ImportRefused(
                     f"工作表“{ws.title}”超过单次导入上限 {MAX_ROWS:,} 行，请分批导入。", field="file"
                 )
-            values = list(row)
-            if fill:
-                for c_index in range(len(values)):
-                    if values[c_index] is None and (r_index, c_index + 1) in fill:
-                        values[c_index] = fill[(r_index, c_index + 1)]
-            rows.append([_clean(v) for v in values])
+            cells += len(row)
+            if len(row) > MAX_COLUMNS or cells > MAX_CELLS:
+                raise ImportRefused(
+                    f"工作表“{ws.title}”的列数或单元格数超过上限（{MAX_COLUMNS} 列、{MAX_CELLS:,} 个单元格），"
+                    "请删除多余的列后另存再导入。",
+                    field="file",
+                )
+            values = [_clean(v) for v in row]
+            for c_index in range(len(values)):
+                source = fill.get((r_index, c_index + 1))
+                if source is not None and values[c_index] == "":
+                    # the top-left cell of a merged range comes first: in an earlier row or earlier in this one
+                    src_row = values if source[0] == r_index else rows[source[0] - 1]
+                    values[c_index] = src_row[source[1] - 1] if source[1] - 1 < len(src_row) else ""
+            rows.append(values)
         title = ws.title
+    except ImportRefused:
+        raise
+    except Exception:
+        raise broken from None
     finally:
         wb.close()
     while rows and not any(v != "" for v in rows[-1]):
