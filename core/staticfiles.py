@@ -17,6 +17,13 @@ VENDOR_IGNORE = [
     "htmx.js",
     "ext",
     "*.gz",
+    "tom-select*.map",
+    "cjs",
+    "scss",
+    "plugins",
+    "tom-select.js",
+    "tom-select.base*.js",
+    "tom-select.complete.js",
 ]
 
 

@@ -11,6 +11,8 @@ import unicodedata
 
 import opencc
 
+from .hk_phrases import hk_wording
+
 
 @functools.cache
 def _converter(config: str) -> opencc.OpenCC:
@@ -18,8 +20,9 @@ def _converter(config: str) -> opencc.OpenCC:
 
 
 def to_traditional(text: str) -> str:
-    """Simplified → Traditional, Hong Kong variant (委员 → 委員)."""
-    return _converter("s2hk").convert(text) if text else text
+    """Simplified → Traditional, Hong Kong variant (委员 → 委員), in Hong Kong wording (登录 → 登入:
+    core.hk_phrases)."""
+    return hk_wording(_converter("s2hk").convert(text)) if text else text
 
 
 def to_simplified(text: str) -> str:

@@ -1,4 +1,7 @@
-"""Columns and rows of the roster exports (Excel, CSV), built from `person_list` rows (prefetched)."""
+"""Columns and rows of the roster exports (Excel, CSV), built from `person_list` rows (prefetched). The
+Excel export imports back unchanged (members.importer reads every value written here)."""
+
+from .models import DatePrecision
 
 BASE_COLUMNS = [
     ("姓名", 12),
@@ -25,6 +28,18 @@ def export_columns(sensitive: bool) -> tuple[list[str], list[int]]:
     return [c[0] for c in cols], [c[1] for c in cols]
 
 
+def export_birth(person):
+    """A date cell when the day is known; "1965-03" or "1965" as text otherwise, so the precision survives
+    an export → import round trip (the importer reads both)."""
+    if person.birth_date is None:
+        return None
+    if person.birth_precision == DatePrecision.MONTH:
+        return f"{person.birth_date:%Y-%m}"
+    if person.birth_precision == DatePrecision.YEAR:
+        return f"{person.birth_date:%Y}"
+    return person.birth_date
+
+
 def export_rows(persons, sensitive: bool):
     for p in persons:
         phones = "；".join((ph.display if sensitive else ph.masked) for ph in p.phone_list)
@@ -32,7 +47,7 @@ def export_rows(persons, sensitive: bool):
             p.name,
             p.romanised_name,
             p.get_gender_display() if p.gender else "",
-            p.birth_date,
+            export_birth(p),
             p.get_region_display(),
             p.sector.name if p.sector else "",
             "、".join(f"{r.term.short_label}{r.get_role_display()}" for r in p.shown_roles),

@@ -19,6 +19,7 @@ seconds (see docs/benchmarks.md), and the row limit keeps every request bounded.
 """
 
 import datetime as dt
+import hashlib
 import io
 import re
 import unicodedata
@@ -50,12 +51,17 @@ from .models import (
     Term,
     TermRole,
     TermRoleKind,
+    _chinese_number,
 )
 
 MAX_ROWS = 10_000  # one committee has 50–150 persons, a city CPPCC 500–800; larger rosters are split
 MAX_BYTES = 10 * 1024 * 1024
 HEADER_SCAN_ROWS = 15
-READ_ONLY_FROM_BYTES = 2 * 1024 * 1024  # big files are streamed (merged cells are not filled then)
+# Against zip bombs (a 54 KB file of 100 rows × 16,384 cells; one 200 MB inline string), checked before parsing:
+MAX_INFLATED_BYTES = 50 * 1024 * 1024  # all entries inflated; a 10,000-row roster is about 10 MB
+MAX_COLUMNS = 200
+MAX_CELLS = 1_000_000  # 10,000 rows × 100 columns
+ROWS_CACHE_SECONDS = 30 * 60  # the parsed rows of a stored roster, for its previews and commit
 
 NEW, UPDATE, UNCHANGED, ERROR, AMBIGUOUS = "new", "update", "unchanged", "error", "ambiguous"
 FATE_LABELS = {NEW: "新增", UPDATE: "更新", UNCHANGED: "无变化", ERROR: "错误", AMBIGUOUS: "无法确定"}
@@ -97,6 +103,7 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
             "身份证号码",
             "居住证号码",
             "证件号",
+            "证件",
         ),
     ),
     "document_expiry": ("证件有效期", ("证件有效期", "有效期", "有效期至", "证件有效期至")),
@@ -104,7 +111,14 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "tags": ("标签", ("标签",)),
     "notes": ("备注", ("备注", "说明")),
 }
-IGNORED_HEADERS = {"序号", "编号", "no", "no."}
+IGNORED_HEADERS = {
+    "序号",
+    "编号",
+    "no",
+    "no.",
+    "专门委员会",
+    "社团职务",
+}  # the last two: our export's own columns
 MULTI_FIELDS = {"phone"}  # several columns may feed phones (手机 + 办公电话)
 
 _REGIONS = {
@@ -166,6 +180,15 @@ _DOC_KINDS = {normalise(label): value for value, label in DocumentKind.choices} 
 _FOOTER = re.compile(r"^(备注|注[:：]|说明|填表说明|合计|共计|总计)")
 _SPLIT = re.compile(r"[、,，;；/\n]+")
 _CJK_SPACES = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+_TERM_PREFIX = re.compile(r"^第?([零〇一二三四五六七八九十百]+|\d+)届")
+# Where an organisation's name ends inside "工作单位及职务" written without a space (香港同心贸易有限公司董事长).
+_EMPLOYER_END = re.compile(
+    r"^(.+(?:有限公司|公司|集团|书院|事务所|促进会|联谊会|总会|协会|商会|学会|医院|大学|学院|中学|小学|银行|中心|委员会|基金会))"
+    r"(.{1,20})$"
+)
+_MASKED = (
+    "*"  # a masked phone or document number (138****5678) from a non-sensitive export: nothing to import
+)
 
 
 class ImportRefused(DomainError):
@@ -278,17 +301,119 @@ def _clean(value):
     return value
 
 
+def _first_sheet_path(zf: zipfile.ZipFile) -> str:
+    """The zip entry of the workbook's first sheet (workbook.xml → its relationship → the part)."""
+    from xml.etree import ElementTree as ET
+
+    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    workbook = ET.fromstring(zf.read("xl/workbook.xml"))
+    first = workbook.find(f"{ns_main}sheets/{ns_main}sheet")
+    if first is None:
+        raise KeyError("no sheet")
+    rid = first.get(f"{ns_rel}id")
+    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    for rel in rels:
+        if rel.get("Id") == rid:
+            target = rel.get("Target", "").lstrip("/")
+            return target if target.startswith("xl/") else f"xl/{target}"
+    raise KeyError("no sheet part")
+
+
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.decode():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def inspect_zip(data: bytes, filename: str = "") -> tuple[str, list[tuple[int, int, int, int]]]:
+    """Refuse a zip bomb before parsing: the inflated size of every entry (zip directory), the first sheet's
+    declared size (its <dimension>, read from the first bytes of the inflated part) against the limits.
+    Returns the first sheet's zip entry and its merged ranges (min_row, min_col, max_row, max_col), read by
+    streaming, so the read-only parse can still fill merged cells."""
+    name = f"“{filename}”" if filename else ""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        inflated = sum(info.file_size for info in zf.infolist())
+        if inflated > MAX_INFLATED_BYTES:
+            raise ImportRefused(
+                f"工作簿{name}解压后约 {inflated // 1048576:,} MB，超过 {MAX_INFLATED_BYTES // 1048576} MB 的上限"
+                "（可能含有大量空白格式或异常内容），请只保留名册数据后另存再导入。",
+                field="file",
+            )
+        sheet = _first_sheet_path(zf)
+        with zf.open(sheet) as part:
+            head = part.read(4096)
+        m = _DIMENSION.search(head)
+        if m and m.group(3):
+            cols = _column_number(m.group(3)) - _column_number(m.group(1)) + 1
+            rows = int(m.group(4)) - int(m.group(2)) + 1
+            if cols > MAX_COLUMNS:
+                raise ImportRefused(
+                    f"工作表声明了 {cols:,} 列，超过 {MAX_COLUMNS} 列的上限，请删除多余的列后另存再导入。",
+                    field="file",
+                )
+            if rows * cols > MAX_CELLS:
+                raise ImportRefused(
+                    f"工作表声明了 {rows:,} 行 × {cols} 列，超过 {MAX_CELLS:,} 个单元格的上限，请分批导入。",
+                    field="file",
+                )
+        merged = _merged_ranges(zf, sheet)
+    return sheet, merged
+
+
+def _merged_ranges(zf: zipfile.ZipFile, sheet: str) -> list[tuple[int, int, int, int]]:
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.cell import range_boundaries
+
+    ranges = []
+    with zf.open(sheet) as part:
+        for _event, elem in iterparse(part):
+            if elem.tag.endswith("}mergeCell"):
+                min_col, min_row, max_col, max_row = range_boundaries(elem.get("ref", ""))
+                if (max_row - min_row + 1) * (max_col - min_col + 1) <= MAX_CELLS:
+                    ranges.append((min_row, min_col, max_row, max_col))
+            elem.clear()  # streaming: keep nothing of the rows
+    return ranges
+
+
 def read_rows(data: bytes, filename: str = "") -> tuple[str, list[list]]:
-    """The first sheet's rows as lists of cleaned values; merged cells filled with their value."""
+    """The first sheet's rows as lists of cleaned values; merged cells filled with their value.
+
+    Parsed once, in openpyxl's read-only (streaming) mode, after `inspect_zip` has checked the inflated size and
+    the declared size; the cells actually read are counted too (a sheet may declare less than it holds). The
+    result is kept in the cache for a while under the file's digest, so every preview of a stored roster
+    (each change of the column mapping) and the commit reuse it instead of reading the file again."""
+    from django.core.cache import cache
+
+    check_file(data, filename)
+    key = f"members:roster-rows:{hashlib.sha256(data).hexdigest()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    result = _read_rows(data, filename)
+    cache.set(key, result, ROWS_CACHE_SECONDS)
+    return result
+
+
+def _read_rows(data: bytes, filename: str) -> tuple[str, list[list]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    check_file(data, filename)
-    read_only = len(data) >= READ_ONLY_FROM_BYTES
+    broken = ImportRefused(f"文件“{filename}”已损坏或不是有效的 Excel 工作簿，无法读取。", field="file")
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=read_only, data_only=True)
+        _sheet, merged = inspect_zip(data, filename)
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except ImportRefused:
+        raise
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, IndexError):
-        raise ImportRefused(f"文件“{filename}”已损坏或不是有效的 Excel 工作簿，无法读取。", field="file")
+        raise broken from None
+    except Exception:  # malformed XML (ParseError) and what else a hostile file makes the parser raise
+        raise broken from None
     try:
         ws = wb.worksheets[0]
         declared = ws.max_row or 0
@@ -298,25 +423,37 @@ def read_rows(data: bytes, filename: str = "") -> tuple[str, list[list]]:
                 field="file",
             )
         fill = {}
-        if not read_only:
-            for rng in ws.merged_cells.ranges:
-                top_left = ws.cell(rng.min_row, rng.min_col).value
-                for r in range(rng.min_row, rng.max_row + 1):
-                    for c in range(rng.min_col, rng.max_col + 1):
-                        fill[(r, c)] = top_left
-        rows = []
+        for min_row, min_col, max_row, max_col in merged:
+            for r in range(min_row, max_row + 1):
+                for c in range(min_col, max_col + 1):
+                    if (r, c) != (min_row, min_col):
+                        fill[(r, c)] = (min_row, min_col)
+        rows, cells = [], 0
         for r_index, row in enumerate(ws.iter_rows(values_only=True), start=1):
             if len(rows) > MAX_ROWS + HEADER_SCAN_ROWS + 50:
                 raise ImportRefused(
                     f"工作表“{ws.title}”超过单次导入上限 {MAX_ROWS:,} 行，请分批导入。", field="file"
                 )
-            values = list(row)
-            if fill:
-                for c_index in range(len(values)):
-                    if values[c_index] is None and (r_index, c_index + 1) in fill:
-                        values[c_index] = fill[(r_index, c_index + 1)]
-            rows.append([_clean(v) for v in values])
+            cells += len(row)
+            if len(row) > MAX_COLUMNS or cells > MAX_CELLS:
+                raise ImportRefused(
+                    f"工作表“{ws.title}”的列数或单元格数超过上限（{MAX_COLUMNS} 列、{MAX_CELLS:,} 个单元格），"
+                    "请删除多余的列后另存再导入。",
+                    field="file",
+                )
+            values = [_clean(v) for v in row]
+            for c_index in range(len(values)):
+                source = fill.get((r_index, c_index + 1))
+                if source is not None and values[c_index] == "":
+                    # the top-left cell of a merged range comes first: in an earlier row or earlier in this one
+                    src_row = values if source[0] == r_index else rows[source[0] - 1]
+                    values[c_index] = src_row[source[1] - 1] if source[1] - 1 < len(src_row) else ""
+            rows.append(values)
         title = ws.title
+    except ImportRefused:
+        raise
+    except Exception:
+        raise broken from None
     finally:
         wb.close()
     while rows and not any(v != "" for v in rows[-1]):
@@ -412,6 +549,7 @@ def analyse(
     if dupes:
         raise ImportRefused(f"“{FIELDS[dupes[0]][0]}”对应了多列，请只保留一列。", field="mapping")
     results = []
+    role_col = _col(mapped, "role")
     body = rows[h + 1 :]
     if len(body) > MAX_ROWS:
         raise ImportRefused(
@@ -429,7 +567,10 @@ def analyse(
             and (cells.get(_col(mapped, "name")) in ("", first))
         ):
             continue
-        results.append(_parse_row(excel_row, cells))
+        result = _parse_row(excel_row, cells, term)
+        if role_col is not None and "role" not in result.data:
+            result.data["role"] = None  # the file says no role in this term: a matched person's roles stay
+        results.append(result)
         if progress and len(results) % 500 == 0:
             progress(len(results), len(body), "读取并校验")
     if not results:
@@ -452,7 +593,42 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _parse_row(excel_row: int, cells: dict) -> RowResult:
+def split_employer_titles(text: str) -> tuple[str, str]:
+    """ "香港同心贸易有限公司 董事长" → (employer, titles): split at the first space, or where the
+    organisation's name ends (…有限公司董事长); otherwise everything is the employer."""
+    text = re.sub(r"\s+", " ", text).strip()
+    if " " in text:
+        employer, titles = text.split(" ", 1)
+        return employer, titles
+    m = _EMPLOYER_END.match(text)
+    if m:
+        return m.group(1), m.group(2)
+    return text, ""
+
+
+def _role(text: str, term) -> str:
+    """The role in the import's term: "委员", or "十四届委员" / "十四届委员、十三届常委" as the roster exports it
+    (a role of another term alone is not this term's role: nothing to import)."""
+    wanted = term.short_label if term is not None else None
+    found = ""
+    for part in (p.strip() for p in _SPLIT.split(text) if p.strip()):
+        m = _TERM_PREFIX.match(part)
+        label = ""
+        if m:
+            number = m.group(1)
+            label = f"{_chinese_number(int(number))}届" if number.isdigit() else f"{number}届"
+            part = part[m.end() :]
+        role = _ROLES.get(normalise(part))
+        if role is None:
+            raise DomainError(
+                f"无法识别的身份“{text}”，应为 委员、常委、特聘委员、顾问 或 列席（可带届次，如 十四届委员）。"
+            )
+        if not label or wanted is None or label == wanted:
+            found = found or role
+    return found
+
+
+def _parse_row(excel_row: int, cells: dict, term=None) -> RowResult:
     res = RowResult(row=excel_row)
     d = res.data
     phones_raw = []
@@ -488,11 +664,15 @@ def _parse_row(excel_row: int, cells: dict) -> RowResult:
                     raise DomainError(f"无法识别的党派“{value}”。")
                 d["party"] = party
             elif key == "employer_titles":
-                d["employer"] = _text(value)
+                d["employer"], titles = split_employer_titles(_text(value))
+                if titles:
+                    d["titles"] = titles
             elif key in ("employer", "titles", "address", "notes"):
                 d[key] = _text(value)
             elif key == "phone":
-                phones_raw.extend((header, p) for p in _SPLIT.split(_text(value)) if p.strip())
+                phones_raw.extend(
+                    (header, p) for p in _SPLIT.split(_text(value)) if p.strip() and _MASKED not in p
+                )
             elif key == "email":
                 email = _text(value).replace(" ", "")
                 try:
@@ -506,14 +686,19 @@ def _parse_row(excel_row: int, cells: dict) -> RowResult:
                     raise DomainError(f"无法识别的证件类型“{value}”。")
                 d["document_kind"] = kind
             elif key == "document_number":
-                d["document_number"] = (header, _text(value))
+                number = re.split(r"[;；\n]", _text(value))[0].strip()  # the export's first document
+                kind_label, _, rest = number.partition(" ")
+                if rest and _DOC_KINDS.get(normalise(kind_label)):  # "回乡证 H1234567801" as exported
+                    d.setdefault("document_kind", _DOC_KINDS[normalise(kind_label)])
+                    number = rest
+                if number and _MASKED not in number:
+                    d["document_number"] = (header, number)
             elif key == "document_expiry":
                 d["document_expiry"] = parse_loose_date(value)[0]
             elif key == "role":
-                role = _ROLES.get(normalise(_text(value)))
-                if role is None:
-                    raise DomainError(f"无法识别的身份“{value}”，应为 委员、常委、特聘委员、顾问 或 列席。")
-                d["role"] = role
+                role = _role(_text(value), term)
+                if role:
+                    d["role"] = role
             elif key == "tags":
                 d["tags"] = [t for t in _SPLIT.split(_text(value)) if t.strip()]
         except DomainError as exc:
@@ -614,6 +799,7 @@ def _match(results: list[RowResult], *, user, term) -> None:
     )
     seen_docs: dict[str, int] = {}
     seen_names: dict[tuple, int] = {}
+    tentative: list[RowResult] = []
     for r in results:
         if r.fate == ERROR:
             continue
@@ -642,6 +828,11 @@ def _match(results: list[RowResult], *, user, term) -> None:
         unknown = [c for c in same_name if birth is None or c[1] is None]
         if len(exact) == 1 and not unknown:
             r.person_id, r.fate = exact[0][0], UPDATE
+        elif len(same_name) == 1 and birth is None and same_name[0][1] is None:
+            # Neither side knows the birth date: the same person only if the row says nothing new (an
+            # exported row read back); checked after the comparison below.
+            r.person_id, r.fate = same_name[0][0], UPDATE
+            tentative.append(r)
         elif exact or unknown:
             r.fate = AMBIGUOUS
             r.candidates = [
@@ -649,6 +840,14 @@ def _match(results: list[RowResult], *, user, term) -> None:
             ]
             r.errors.append(("姓名", "已有同名人员，无法确定是否同一人：请在文件中补充证件号码或出生日期。"))
     _diff_updates([r for r in results if r.fate == UPDATE], term)
+    for r in tentative:
+        if r.fate != UNCHANGED:
+            r.person_id, r.fate, r.changes = None, AMBIGUOUS, []
+            r.candidates = [
+                (pk, f"{name}（#{pk}，出生 未填）")
+                for pk, _b, _p, name in by_name[to_simplified(r.data["name"])]
+            ]
+            r.errors.append(("姓名", "已有同名人员，无法确定是否同一人：请在文件中补充证件号码或出生日期。"))
 
 
 _COMPARED = (
@@ -696,8 +895,8 @@ def _diff_updates(rows: list[RowResult], term) -> None:
             changes.append("证件")
         if "tags" in d and not {normalise(t) for t in d["tags"]} <= {normalise(t.name) for t in p.tags.all()}:
             changes.append("标签")
-        if term is not None:
-            role = d.get("role", TermRoleKind.MEMBER)
+        role = d.get("role", TermRoleKind.MEMBER)
+        if term is not None and role is not None:
             if not any(tr.term_id == term.pk and tr.role == role for tr in p.term_roles.all()):
                 changes.append("届内身份")
         r.changes = changes
@@ -818,7 +1017,7 @@ def commit(
                     )
                 )
             if term is not None:
-                roles.append(TermRole(person=p, term=term, role=d.get("role", TermRoleKind.MEMBER)))
+                roles.append(TermRole(person=p, term=term, role=d.get("role") or TermRoleKind.MEMBER))
             for t in d.get("tags", []):
                 key = normalise(t)
                 if key not in tag_cache:
@@ -832,7 +1031,9 @@ def commit(
             _update(r, user=user, term=term, sector=sector)
             if progress and i % 200 == 0:
                 progress(len(created) + i, total, "更新已有人员")
-    crash.point("members.import.committed")  # committed, before the caller hears of it
+        # committed (with the caller's import record, when the caller holds the transaction), before the
+        # caller hears of it
+        transaction.on_commit(lambda: crash.point("members.import.committed"))
     if progress:
         progress(total, total, "导入完成")
     counts = analysis.counts
@@ -880,4 +1081,5 @@ def _update(r: RowResult, *, user, term, sector) -> None:
         changes["tags"] = [t.name for t in person.tags.all()] + d["tags"]
     services.person_update(actor=user, person=person, check=False, **changes)
     if term is not None:
-        services.term_role_add(person=person, term=term, role=d.get("role", TermRoleKind.MEMBER))
+        if d.get("role", TermRoleKind.MEMBER) is not None:
+            services.term_role_add(person=person, term=term, role=d.get("role", TermRoleKind.MEMBER))

@@ -454,12 +454,28 @@ class AssociationPosition(OwnedModel):
         return self.end_date is None
 
 
+class ImportSource(models.TextChoices):
+    PAGE = "page", "导入页面"
+    API = "api", "API"
+    COMMAND = "command", "命令行"
+
+
 class ImportBatch(OwnedModel):
     """An uploaded roster waiting for (or done with) its import. The file holds personal data, so it is
-    deleted once the import is committed; the summary stays as a record of who imported what, when."""
+    deleted once the import is committed; the summary stays as a record of who imported what, when, and
+    through which door (the page, the API or `manage.py import_members`: the same record for all three)."""
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="上传人",
+        help_text="命令行导入时为空",
+    )
+    source = models.CharField(
+        "导入方式", max_length=10, choices=ImportSource.choices, default=ImportSource.PAGE
     )
     filename = models.CharField("文件名", max_length=200)
     file = models.FileField("文件", upload_to="members/imports/", blank=True)

@@ -194,3 +194,38 @@ def person_scope_labels(params) -> list[tuple[str, str, str]]:
             label = f"界别：{sector.name}" if sector else "界别：（无效）"
         out.append((key, value, label))
     return out
+
+
+def person_search(user, q: str = "", *, limit: int = 20):
+    """Persons the user may see whose name (any form: 简/繁, pinyin, initials, romanised) contains `q`, sorted
+    by name, at most `limit` (a picker's answer)."""
+    from core.text import normalise
+
+    qs = Person.objects.visible_to(user).filter(anonymised_at__isnull=True).select_related("sector")
+    norm = normalise(q)
+    if norm:
+        qs = qs.filter(search_text__contains=norm)
+    return qs.order_by("sort_name", "pk")[:limit]
+
+
+def person_directory(organisation):
+    """The roster of a body and the bodies below it (not deleted persons), with or without a login: whom a
+    member may ask to co-sign. Only names and sectors are shown from it."""
+    return Person.objects.filter(
+        owner_org__path__startswith=organisation.path, anonymised_at__isnull=True
+    ).select_related("sector")
+
+
+def person_directory_search(organisation, q: str = "", *, exclude=(), limit: int = 20):
+    from core.text import normalise
+
+    qs = person_directory(organisation).exclude(pk__in=[pk for pk in exclude if pk])
+    norm = normalise(q)
+    if norm:
+        qs = qs.filter(search_text__contains=norm)
+    return qs.order_by("sort_name", "pk")[:limit]
+
+
+def person_label(person) -> str:
+    """姓名（界别）: what a picker shows of a person (sector selected with it)."""
+    return f"{person.name}（{person.sector.name}）" if person.sector_id else person.name

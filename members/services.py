@@ -27,6 +27,7 @@ from .models import (
     Gender,
     IdentityDocument,
     ImportBatch,
+    ImportSource,
     Party,
     Person,
     Phone,
@@ -538,15 +539,42 @@ def roster_import(
     dry_run: bool = True,
     skip_errors: bool = False,
     progress=None,
+    source: str = ImportSource.API,
 ):
     """The importer's one door for the API and the command line: analyse, and unless `dry_run`, commit
     atomically. Returns (analysis, counts or None). Raises ImportRefused / DomainError with a Chinese message;
     nothing is written when it raises."""
-    from .importer import analyse, commit
+    from .importer import analyse
 
     analysis = analyse(data, user=actor, term=term, filename=filename, mapping=mapping, progress=progress)
     if dry_run:
         return analysis, None
-    return analysis, commit(
-        analysis, user=actor, owner_org=owner_org, skip_errors=skip_errors, progress=progress
+    return analysis, roster_import_commit(
+        actor=actor,
+        analysis=analysis,
+        owner_org=owner_org,
+        skip_errors=skip_errors,
+        progress=progress,
+        source=source,
     )
+
+
+def roster_import_commit(
+    *, actor, analysis, owner_org, skip_errors: bool = False, progress=None, source: str = ImportSource.API
+) -> dict:
+    """Write an analysed roster (all or nothing) and leave the same import record as the page (who, when,
+    which file, the counts, through which door; no file is kept)."""
+    from .importer import commit
+
+    with transaction.atomic():
+        counts = commit(analysis, user=actor, owner_org=owner_org, skip_errors=skip_errors, progress=progress)
+        ImportBatch.objects.create(
+            owner_org=owner_org,
+            created_by=actor,
+            source=source,
+            filename=analysis.filename[:200],
+            term=analysis.term,
+            committed_at=timezone.now(),
+            summary=counts,
+        )
+    return counts

@@ -6,6 +6,7 @@ app_name = "members"
 urlpatterns = [
     path("", views.person_list_view, name="list"),
     path("me/", views.person_me, name="me"),
+    path("search/", views.person_search, name="search"),
     path("new/", views.person_edit, name="create"),
     path("export.xlsx", views.export_excel, name="export"),
     path("export.csv", views.export_csv, name="export_csv"),

@@ -4,7 +4,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from core import permissions
+from core import permissions, pickers
 from core.errors import DomainError
 from core.exports import csv_response, excel_response, pdf_response, stream
 from core.hooks import collect
@@ -386,3 +386,11 @@ def export_pdf(request):
         {"rows": rows, "term": selectors.current_term()},
         "委员通讯录.pdf",
     )
+
+
+@login_required
+def person_search(request):
+    """A picker's search: at most 20 persons the user may see, as JSON {"results": [{"id", "text"}]}."""
+    permissions.require(request.user, "view", Person)
+    found = selectors.person_search(request.user, request.GET.get("q", ""))
+    return pickers.results(found, label=selectors.person_label)

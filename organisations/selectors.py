@@ -37,3 +37,14 @@ def organisation_by_name(name: str) -> Organisation | None:
         if norm in names:
             return org
     return None
+
+
+def organisation_search(user, q: str = "", *, handling_units: bool = False, limit: int = 20):
+    """Active bodies the user may see whose names contain `q` (any script), handling units only when asked;
+    at most `limit`, in tree order (a picker's answer)."""
+    qs = Organisation.objects.visible_to(user).filter(is_active=True)
+    if q and normalise(q):
+        qs = qs.filter(search_text__contains=normalise(q))
+    if handling_units:
+        qs = qs.filter(is_handling_unit=True)
+    return qs.order_by("path")[:limit]

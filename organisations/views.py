@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from core import permissions
+from core import permissions, pickers
 from core.errors import DomainError
 from core.exports import excel_response, stream
 from core.hooks import collect
@@ -13,7 +13,7 @@ from core.sorting import apply_sort
 from . import services
 from .forms import OrganisationForm
 from .models import Organisation, OrgKind, OrgLevel
-from .selectors import organisation_list
+from .selectors import organisation_list, organisation_search
 
 _FILTERS = ("q", "kind", "level")
 _SORTS = {
@@ -136,3 +136,13 @@ def organisation_edit(request, pk: int | None = None):
             }
         form = OrganisationForm(initial=initial)
     return render(request, "organisations/form.html", {"form": form, "org": org})
+
+
+@login_required
+def organisation_search_view(request):
+    """A picker's search: at most 20 bodies (`?units=1`: handling units only) as JSON."""
+    permissions.require(request.user, "view", Organisation)
+    found = organisation_search(
+        request.user, request.GET.get("q", ""), handling_units=request.GET.get("units") == "1"
+    )
+    return pickers.results(found, label=lambda org: org.display_name)

@@ -7,6 +7,7 @@ from django import forms
 from accounts.models import User
 from activities.models import Activity
 from core.forms import VersionField
+from core.pickers import PickerSelect, PickerSelectMultiple
 from core.roles import Role
 from members.models import Person, Session
 from organisations.models import Organisation
@@ -32,6 +33,14 @@ def _units():
     return Organisation.objects.filter(is_handling_unit=True, is_active=True).order_by("name")
 
 
+def _unit_picker():
+    return PickerSelect("organisations:search", params="units=1")
+
+
+def _units_picker():
+    return PickerSelectMultiple("organisations:search", params="units=1")
+
+
 class ProposalForm(forms.Form):
     title = forms.CharField(
         label="案由", max_length=TITLE_MAX * 2, widget=forms.TextInput(attrs={"size": 60})
@@ -52,7 +61,12 @@ class ProposalForm(forms.Form):
         label="提出单位", required=False, help_text="以界别、党派、人民团体或专门委员会名义提出时填写"
     )
     origin_note = forms.CharField(label="来源说明", required=False, help_text="例如：源自百姓提案")
-    author = forms.ModelChoiceField(label="提案人（领衔）", queryset=Person.objects.none(), required=False)
+    author = forms.ModelChoiceField(
+        label="提案人（领衔）",
+        queryset=Person.objects.none(),
+        required=False,
+        widget=PickerSelect("members:search"),
+    )
     version = VersionField()
 
     def __init__(self, *args, staff_user=None, **kwargs):
@@ -60,12 +74,17 @@ class ProposalForm(forms.Form):
         if staff_user is None:
             del self.fields["author"]
         else:
-            self.fields["author"].queryset = Person.objects.visible_to(staff_user).order_by("name")
+            self.fields["author"].queryset = Person.objects.visible_to(staff_user)
             self.fields["author"].required = True
 
 
 class InviteForm(forms.Form):
-    persons = forms.ModelMultipleChoiceField(label="联名人", queryset=Person.objects.none())
+    persons = forms.ModelMultipleChoiceField(
+        label="联名人",
+        queryset=Person.objects.none(),
+        widget=PickerSelectMultiple("proposals:search"),
+        help_text="输入姓名搜索本会名册（包括没有账号的委员）",
+    )
     deadline = forms.DateTimeField(
         label="确认截止时间",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -73,10 +92,12 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args, proposal=None, **kwargs):
         super().__init__(*args, **kwargs)
-        qs = Person.objects.exclude(user__isnull=True)
         if proposal is not None:
-            qs = qs.exclude(pk=proposal.author_id)
-        self.fields["persons"].queryset = qs.order_by("name")
+            from members.selectors import person_directory
+
+            field = self.fields["persons"]
+            field.queryset = person_directory(proposal.owner_org).exclude(pk=proposal.author_id)
+            field.widget.url_name, field.widget.url_args = "proposals:cosigner_search", (proposal.pk,)
 
 
 class CosignForm(forms.Form):
@@ -122,18 +143,23 @@ class NotFileForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    into = forms.ModelChoiceField(label="并入提案", queryset=Proposal.objects.none())
+    into = forms.ModelChoiceField(
+        label="并入提案",
+        queryset=Proposal.objects.none(),
+        widget=PickerSelect("proposals:search"),
+        help_text="输入案由、案号或关键词搜索",
+    )
     note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, user=None, proposal=None, **kwargs):
         super().__init__(*args, **kwargs)
         if user is not None:
-            qs = Proposal.objects.visible_to(user).filter(
-                status__in=["submitted", "filed", "handling"], merged_into__isnull=True
-            )
-            if proposal is not None:
-                qs = qs.exclude(pk=proposal.pk)
-            self.fields["into"].queryset = qs.order_by("-created_at")
+            from .selectors import merge_targets
+
+            # validated against the visible open proposals, never listed: the picker searches them
+            self.fields["into"].queryset = merge_targets(user, proposal)
+        if proposal is not None:
+            self.fields["into"].widget.params = f"merge_for={proposal.pk}"
 
 
 class KeyForm(forms.Form):
@@ -149,15 +175,21 @@ class DatedNoteForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    lead = forms.ModelChoiceField(label="主办单位", queryset=Organisation.objects.none(), required=False)
+    lead = forms.ModelChoiceField(
+        label="主办单位", queryset=Organisation.objects.none(), required=False, widget=_unit_picker()
+    )
     co_units = forms.ModelMultipleChoiceField(
-        label="会办单位", queryset=Organisation.objects.none(), required=False
+        label="会办单位", queryset=Organisation.objects.none(), required=False, widget=_units_picker()
     )
     assist_units = forms.ModelMultipleChoiceField(
-        label="协办单位", queryset=Organisation.objects.none(), required=False
+        label="协办单位", queryset=Organisation.objects.none(), required=False, widget=_units_picker()
     )
     split_units = forms.ModelMultipleChoiceField(
-        label="分办单位", queryset=Organisation.objects.none(), required=False, help_text="分办时不选主办单位"
+        label="分办单位",
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text="分办时不选主办单位",
+        widget=_units_picker(),
     )
     input_due = forms.DateField(
         label="会办意见期限", widget=DATE, required=False, help_text="默认交办后 1 个月"
@@ -178,7 +210,11 @@ class AssignmentChoice(forms.ModelChoiceField):
 class ReassignForm(forms.Form):
     assignment = AssignmentChoice(label="交办", queryset=Assignment.objects.none())
     new_unit = forms.ModelChoiceField(
-        label="改交单位", queryset=Organisation.objects.none(), required=False, help_text="不选则维持原交办"
+        label="改交单位",
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text="不选则维持原交办",
+        widget=_unit_picker(),
     )
     note = forms.CharField(label="说明", required=False)
 

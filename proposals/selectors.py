@@ -844,3 +844,32 @@ def public_progress(proposal: Proposal) -> list[dict]:
             {"label": "办理成效：" + "，".join(parts), "at": outcome.updated_at, "note": outcome.actions}
         )
     return sorted(out, key=lambda x: x["at"])
+
+
+MERGE_TARGET_STATES = ("submitted", "filed", "handling")
+
+
+def merge_targets(user, proposal=None):
+    """Proposals `proposal` may be merged into (并案): visible, open, not merged themselves, not itself.
+    A queryset for validation: the merge form never lists it (the picker searches it through
+    `merge_target_search`)."""
+    qs = Proposal.objects.visible_to(user).filter(status__in=MERGE_TARGET_STATES, merged_into__isnull=True)
+    return qs.exclude(pk=proposal.pk) if proposal is not None else qs
+
+
+def merge_target_search(user, proposal=None, q: str = "", *, limit: int = 20):
+    """At most `limit` merge targets whose title, text or number contains `q`, newest first."""
+    qs = merge_targets(user, proposal)
+    norm = normalise(q or "")
+    if norm:
+        match = Q(search_text__contains=norm)
+        if norm.isdigit() and len(norm) <= 9:  # a 案号 (bounded: no integer overflow on PostgreSQL)
+            match |= Q(number=int(norm))
+        qs = qs.filter(match)
+    return qs.order_by("-created_at", "-pk")[:limit]
+
+
+def proposal_label(proposal) -> str:
+    """第0012号《…》 or #34《…》: what a picker shows of a proposal."""
+    mark = f"第{proposal.number:04d}号" if proposal.number else f"#{proposal.pk}"
+    return f"{mark}《{proposal.title}》"

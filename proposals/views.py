@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core import permissions
+from core import permissions, pickers
 from core.actions import Action, ActionTable
 from core.errors import DomainError
 from core.exports import excel_response, pdf_response, stream
@@ -623,3 +623,32 @@ def public_replies(request):
     return render(
         request, "proposals/public_replies.html", {"page": page, "q": q, "query": query_without_page(request)}
     )
+
+
+@login_required
+def proposal_search(request):
+    """A picker's search for the merge target: at most 20 open proposals the user may see as JSON
+    (`?merge_for=<id>` leaves that proposal out)."""
+    permissions.require(request.user, "view", Proposal)
+    merge_for = request.GET.get("merge_for", "")
+    proposal = None
+    if merge_for.isdigit() and len(merge_for) <= 18:
+        proposal = permissions.get_visible_or_404(Proposal, request.user, pk=int(merge_for))
+    found = selectors.merge_target_search(request.user, proposal, request.GET.get("q", ""))
+    return pickers.results(found, label=selectors.proposal_label)
+
+
+@login_required
+def cosigner_search(request, pk: int):
+    """A picker's search for co-signers: at most 20 persons of the proposal's body's roster (with or without a
+    login), names and sectors only; for whoever may edit the proposal."""
+    from members.selectors import person_directory_search, person_label
+
+    proposal = permissions.get_visible_or_404(
+        Proposal.objects.select_related("owner_org"), request.user, pk=pk
+    )
+    permissions.require(request.user, "edit", proposal)
+    found = person_directory_search(
+        proposal.owner_org, request.GET.get("q", ""), exclude=[proposal.author_id]
+    )
+    return pickers.results(found, label=person_label)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from core.pickers import PickerSelect, PickerSelectMultiple
 from members.models import Person
 from organisations.models import Organisation
 
@@ -35,8 +36,8 @@ class VisitForm(forms.Form):
     persons = forms.ModelMultipleChoiceField(
         label="走访对象",
         queryset=None,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="可多选（按住 Ctrl 或 ⌘）",
+        widget=PickerSelectMultiple("members:search"),
+        help_text="输入姓名搜索，可选多人",
     )
     place = forms.CharField(label="地点", max_length=200, required=False)
     topics = forms.CharField(label="谈话主题", max_length=300, required=False)
@@ -48,7 +49,9 @@ class VisitForm(forms.Form):
     def __init__(self, *args, user, show_confidential: bool, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["visitors"].queryset = visitors_choices(user)
-        self.fields["persons"].queryset = Person.objects.visible_to(user).only("id", "name").order_by("name")
+        self.fields["persons"].queryset = Person.objects.visible_to(
+            user
+        )  # validated, listed only when chosen
         if not show_confidential:
             del self.fields["confidential_notes"]
         if editing:
@@ -93,6 +96,9 @@ class RequestForm(forms.Form):
         self.fields["person"].queryset = (
             persons if persons is not None else Person.objects.visible_to(user).order_by("name")
         )
+        if persons is None:  # the whole visible roster: searched, not listed
+            self.fields["person"].widget = PickerSelect("members:search")
+            self.fields["person"].widget.choices = self.fields["person"].choices
         self.fields["owner"].queryset = visitors_choices(user)
         self.fields["helping_org"].queryset = Organisation.objects.visible_to(user).filter(is_active=True)
         if editing:

@@ -117,7 +117,7 @@ def test_command_dry_run_lists_row_errors_and_exits_non_zero(tmp_path, users, te
     with pytest.raises(CommandError, match="有 4 行有错误或无法确定"):
         call_command("import_members", str(path), "--dry-run", "--term", "14")
     out = capsys.readouterr()
-    assert "第 10 行「出生年月」：日期“1960-02-30”不存在" in out.out
+    assert "第 10 行（坏日期）「出生年月」：日期“1960-02-30”不存在" in out.out  # names the person
     assert "预览完成" in out.err  # progress bar
     assert Person.objects.count() == before
 

@@ -25,6 +25,35 @@ def _act(page, name):
     page.click(f"#act-{name} summary")
 
 
+def _pick(page, panel, name, typed, label):
+    """Choose in a searchable picker (Tom Select over select[name]): type, wait for the answer, click it."""
+    page.wait_for_selector(f"{panel} select[name={name}].tomselected", state="attached")
+    page.click(f"{panel} select[name={name}] + .ts-wrapper .ts-control")
+    page.keyboard.type(typed)
+    page.click(f"{panel} .ts-dropdown .option:has-text('{label}')")
+
+
+def _overflow(page) -> int:
+    """How far the page is wider than the screen (0 when nothing overflows sideways)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def test_the_drafting_form_fits_a_390_px_phone(page, live_server, orgs, users):
+    page.set_viewport_size({"width": 390, "height": 844})
+    _login(page, live_server, "member")
+    page.goto(f"{live_server.url}/proposals/new/")
+    assert _overflow(page) <= 0
+    form = page.locator("#proposal-form").bounding_box()
+    assert form["x"] >= 0 and form["x"] + form["width"] <= 390
+    for selector in ("input[name=title]", "textarea[name=body]"):
+        box = page.locator(selector).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, selector  # 案由 and 正文 not cut off
+    _login(page, live_server, "staff")
+    for path in ("/members/new/", "/proposals/new/", "/visits/new/"):
+        page.goto(f"{live_server.url}{path}")
+        assert _overflow(page) <= 0, path
+
+
 def test_skate_park_story_from_draft_to_rating(page, live_server, orgs, users):
     f.plenary_session(orgs)
     page.on("dialog", lambda d: d.accept())
@@ -51,7 +80,7 @@ def test_skate_park_story_from_draft_to_rating(page, live_server, orgs, users):
     page.wait_for_selector("text=已完成：立案")
     assert "十四届三次会议 第0001号" in page.inner_text("main")
     _act(page, "assign")
-    page.select_option("select[name=assign-lead]", label="市体育局")
+    _pick(page, "#act-assign", "assign-lead", "体育局", "市体育局")  # the searchable picker
     page.click("#act-assign button.btn")
     page.wait_for_selector("text=已完成：交办")
 

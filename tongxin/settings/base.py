@@ -218,6 +218,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+    ("vendor/tom-select", BASE_DIR / "node_modules" / "tom-select" / "dist"),  # searchable pickers
 ]
 STATICFILES_FINDERS = [
     "core.staticfiles.MinifiedVendorFinder",  # the npm packages without their source and map builds

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from core.errors import DomainError
 from members import services
 from members.importer import FATE_LABELS
-from members.models import Person, Term
+from members.models import ImportSource, Person, Term
 from organisations.models import Organisation
 
 
@@ -62,8 +62,9 @@ class Command(BaseCommand):
         for col in analysis.columns:
             self.stdout.write(f"  列 {col.index}「{col.header}」→ {col.field_label}")
         for row in analysis.blocking:
+            who = f"（{row.name}）" if row.name else ""
             for column, reason in row.errors:
-                self.stdout.write(self.style.ERROR(f"  第 {row.row} 行「{column}」：{reason}"))
+                self.stdout.write(self.style.ERROR(f"  第 {row.row} 行{who}「{column}」：{reason}"))
         if dry_run:
             if analysis.blocking:
                 raise CommandError(f"有 {len(analysis.blocking)} 行有错误或无法确定（试运行，未写入）。")
@@ -73,11 +74,14 @@ class Command(BaseCommand):
             raise CommandError(
                 f"有 {len(analysis.blocking)} 行有错误或无法确定，未导入任何数据（可用 --skip-errors 跳过）。"
             )
-        from members.importer import commit
-
         try:
-            counts = commit(
-                analysis, user=None, owner_org=owner, skip_errors=skip_errors, progress=self._progress
+            counts = services.roster_import_commit(
+                actor=None,
+                analysis=analysis,
+                owner_org=owner,
+                skip_errors=skip_errors,
+                progress=self._progress,
+                source=ImportSource.COMMAND,
             )
         except DomainError as exc:
             raise CommandError(exc.message)

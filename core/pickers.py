@@ -1,0 +1,59 @@
+"""Searchable pickers: a form field chooses among thousands of records without rendering them.
+
+`PickerSelect` / `PickerSelectMultiple` render a `<select>` holding only the chosen options, with
+`data-picker-url` naming a bounded search endpoint; `core/static/core/picker.js` turns it into a Tom Select
+(npm `tom-select`, served from our static files) that asks the endpoint as the user types. The field keeps its
+queryset: a posted id is validated against it (so against what the user may see) and never listed.
+A search endpoint answers `{"results": [{"id": 1, "text": "…"}]}` with at most `LIMIT` results (`results`).
+"""
+
+from django import forms
+from django.http import JsonResponse
+from django.urls import reverse
+
+LIMIT = 20
+
+
+class _Picker:
+    """Only the chosen options are rendered (one query by primary key), whatever the queryset's size."""
+
+    def __init__(self, url_name: str, *, params: str = "", url_args: tuple = (), attrs=None):
+        super().__init__(attrs)
+        self.url_name, self.params, self.url_args = url_name, params, url_args
+
+    def optgroups(self, name, value, attrs=None):
+        ids = [v for v in value if v not in ("", None)]
+        field = getattr(self.choices, "field", None)
+        options = []
+        if not self.allow_multiple_selected:
+            options.append(self.create_option(name, "", field.empty_label or "" if field else "", not ids, 0))
+        if ids and field is not None:
+            try:
+                chosen = list(self.choices.queryset.filter(pk__in=ids))
+            except (ValueError, TypeError):
+                chosen = []
+            for obj in chosen:
+                options.append(
+                    self.create_option(name, obj.pk, field.label_from_instance(obj), True, len(options))
+                )
+        return [(None, options, 0)]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        url = reverse(self.url_name, args=self.url_args) + (f"?{self.params}" if self.params else "")
+        context["widget"]["attrs"]["data-picker-url"] = url
+        context["widget"]["attrs"]["data-placeholder"] = "输入姓名或名称搜索…"
+        return context
+
+
+class PickerSelect(_Picker, forms.Select):
+    pass
+
+
+class PickerSelectMultiple(_Picker, forms.SelectMultiple):
+    pass
+
+
+def results(items, label=str) -> JsonResponse:
+    """The JSON a picker reads: at most LIMIT items (the caller slices its query to LIMIT)."""
+    return JsonResponse({"results": [{"id": obj.pk, "text": label(obj)} for obj in list(items)[:LIMIT]]})
