@@ -230,6 +230,25 @@ def test_closing_a_year_again_updates_each_archive_instead_of_adding(year, users
     assert closing.closing_run_execute(run_id=second.pk).done == COMMITTEE_PERSONS  # a done run is left alone
 
 
+def test_the_archive_page_offers_the_pdf_stored_at_closing_to_who_may_see_it(client, users, year):
+    own = users["member"].person
+    url = reverse("archives:person_archived_pdf", args=[own.pk]) + "?year=2025"
+    client.force_login(users["member"])
+    assert client.get(url).status_code == 404  # not closed yet
+    run, _ = closing.closing_run_open(year=2025, org=year.rule_set.owner_org)
+    closing.closing_run_execute(run_id=run.pk)
+    page = client.get(reverse("archives:person", args=[own.pk]) + "?year=2025").content.decode()
+    assert "下载归档PDF" in page and url in page
+    content = b"".join(client.get(url).streaming_content)
+    assert content.startswith(b"%PDF-") and len(content) == Archive.objects.get(person=own).pdf.size
+    other = reverse("archives:person_archived_pdf", args=[year.A.pk]) + "?year=2025"
+    assert client.get(other).status_code == 404
+    client.force_login(users["other_staff"])
+    assert client.get(other).status_code == 404
+    client.force_login(users["leader"])
+    assert client.get(other).status_code == 200
+
+
 # ---- the command ----
 
 
