@@ -249,6 +249,25 @@ def test_the_archive_page_offers_the_pdf_stored_at_closing_to_who_may_see_it(cli
     assert client.get(other).status_code == 200
 
 
+def test_erasing_a_person_removes_their_pdfs_and_rebuilds_the_zip_without_them(
+    year, users, django_capture_on_commit_callbacks
+):
+    run, _ = closing.closing_run_open(year=2025, org=year.rule_set.owner_org)
+    closing.closing_run_execute(run_id=run.pk)
+    archive = Archive.objects.get(person=year.B)
+    pdf_name = archive.pdf.name
+    assert f"乙委员_{year.B.pk}.pdf" in _zip_names(run)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        closing.person_erase(year.B)
+    archive.refresh_from_db()
+    assert not archive.pdf and not archive.pdf.storage.exists(pdf_name)
+    assert archive.score == EXPECTED_SCORE["B"]  # the closed year keeps counting
+    names = _zip_names(run)
+    assert len(names) == COMMITTEE_PERSONS - 1 and not any("乙委员" in n for n in names)
+    assert ClosingRun.objects.get(pk=run.pk).done == COMMITTEE_PERSONS - 1
+
+
 # ---- the command ----
 
 
