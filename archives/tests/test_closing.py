@@ -111,6 +111,23 @@ def test_the_progress_bar_polls_until_the_run_is_done_and_survives_a_reload(clie
     assert "继续未完成的归档" not in partial  # a leader may look, not start
 
 
+def test_the_polled_partial_and_the_runs_list_cost_a_few_queries(
+    client, users, year, django_assert_max_num_queries
+):
+    for done in range(5):
+        run = ClosingRun.objects.create(
+            owner_org=year.rule_set.owner_org, year=2025, rule_set=year.rule_set, status=RunStatus.DONE,
+            total=5, done=done, created_by=users["staff"],
+        )  # fmt: skip
+    client.force_login(users["staff"])
+    client.get(reverse("archives:closing"))  # warm the session and the current term
+    with django_assert_max_num_queries(5):
+        assert client.get(reverse("archives:closing_run_progress", args=[run.pk])).status_code == 200
+    with django_assert_max_num_queries(9):
+        html = client.get(reverse("archives:closing")).content.decode()
+    assert html.count("/closing/") >= 5
+
+
 def test_the_runs_list_and_the_tab(client, users, year, django_capture_on_commit_callbacks):
     client.force_login(users["staff"])
     _start(client, django_capture_on_commit_callbacks)
