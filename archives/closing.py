@@ -260,6 +260,7 @@ def _write_zip(run: ClosingRun) -> int:
     storage = _pdf_storage()
     archives = (
         Archive.objects.filter(run=run)
+        .exclude(pdf="")
         .select_related("person")
         .order_by("person__sort_name", "person__name", "person_id")
     )
@@ -275,7 +276,8 @@ def _write_zip(run: ClosingRun) -> int:
         run.zip_file.save(f"{run.year}-{run.owner_org_id}-{run.pk}.zip", File(tmp), save=False)
     ClosingRun.objects.filter(pk=run.pk).update(zip_file=run.zip_file.name)
     if old and old != run.zip_file.name:
-        run.zip_file.storage.delete(old)
+        storage = run.zip_file.storage
+        transaction.on_commit(lambda: storage.delete(old))  # at once outside a transaction
     return n
 
 
@@ -332,3 +334,23 @@ def closing_run_execute(*, run_id: int, progress: Progress | None = None) -> Clo
     )
     run.refresh_from_db()
     return run
+
+
+# ---- Erasure ----------------------------------------------------------------------------------------------
+
+
+def person_erase(person) -> None:
+    """A deleted person's archived PDFs carry their name: the files go, and every finished ZIP that held one is
+    built again without it. The archive rows (score, grade, breakdown without names) stay, so the closed years
+    keep counting. Called by `members.services.person_delete` through the `person_erase` hook."""
+    archives = list(Archive.objects.filter(person=person).exclude(pdf=""))
+    if not archives:
+        return
+    storage = _pdf_storage()
+    names = [a.pdf.name for a in archives]
+    Archive.objects.filter(pk__in=[a.pk for a in archives]).update(pdf="")
+    runs = ClosingRun.objects.filter(pk__in={a.run_id for a in archives if a.run_id}, status=RunStatus.DONE)
+    for run in runs.select_related("owner_org", "term"):
+        done = _write_zip(run)
+        ClosingRun.objects.filter(pk=run.pk).update(done=done)
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])

@@ -545,6 +545,17 @@ def latest_run(user, *, year: int) -> ClosingRun | None:
     )
 
 
+def closed_archive(user, person, *, year: int) -> Archive | None:
+    """The archive stored for the person when the year was closed (with its PDF), if the user may see it."""
+    return (
+        Archive.objects.visible_to(user)
+        .filter(person=person, year=year)
+        .exclude(pdf="")
+        .order_by("-closed_at", "-id")
+        .first()
+    )
+
+
 def closing_runs(user):
     """The closing runs the user may see, newest first."""
     return (

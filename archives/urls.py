@@ -10,6 +10,7 @@ urlpatterns = [
     path("me/", views.my_archive, name="me"),
     path("person/<int:pk>/", views.person_archive, name="person"),
     path("person/<int:pk>/pdf/", views.person_archive_pdf, name="person_pdf"),
+    path("person/<int:pk>/archived.pdf", views.person_archived_pdf, name="person_archived_pdf"),
     path("rules/", views.rule_sets, name="rule_sets"),
     path("rules/<int:pk>/", views.rule_set, name="rule_set"),
     path("rules/<int:pk>/edit/", views.rule_set_edit, name="rule_set_edit"),

@@ -292,6 +292,27 @@ def person_archive_pdf(request, pk: int):
     return response
 
 
+@login_required
+def person_archived_pdf(request, pk: int):
+    """The PDF stored when the year was closed (what the archive said that day), for whoever may open the
+    archive page."""
+    from django.http import FileResponse
+
+    person = _person_for_archive(request, pk)
+    year = _year(request)
+    snapshot = selectors.closed_archive(request.user, person, year=year)
+    if snapshot is None:
+        raise Http404("该年度尚未归档。")
+    from . import pdf
+
+    name = f"{person.name}_{year}年度履职档案（归档）.pdf"
+    if pdf.wants_traditional(request):
+        from core.text import to_traditional
+
+        name = to_traditional(name)
+    return FileResponse(snapshot.pdf.open("rb"), as_attachment=True, filename=name)
+
+
 # ---- Rule sets --------------------------------------------------------------------------------------------
 
 

@@ -111,6 +111,23 @@ def test_the_progress_bar_polls_until_the_run_is_done_and_survives_a_reload(clie
     assert "继续未完成的归档" not in partial  # a leader may look, not start
 
 
+def test_the_polled_partial_and_the_runs_list_cost_a_few_queries(
+    client, users, year, django_assert_max_num_queries
+):
+    for done in range(5):
+        run = ClosingRun.objects.create(
+            owner_org=year.rule_set.owner_org, year=2025, rule_set=year.rule_set, status=RunStatus.DONE,
+            total=5, done=done, created_by=users["staff"],
+        )  # fmt: skip
+    client.force_login(users["staff"])
+    client.get(reverse("archives:closing"))  # warm the session and the current term
+    with django_assert_max_num_queries(5):
+        assert client.get(reverse("archives:closing_run_progress", args=[run.pk])).status_code == 200
+    with django_assert_max_num_queries(9):
+        html = client.get(reverse("archives:closing")).content.decode()
+    assert html.count("/closing/") >= 5
+
+
 def test_the_runs_list_and_the_tab(client, users, year, django_capture_on_commit_callbacks):
     client.force_login(users["staff"])
     _start(client, django_capture_on_commit_callbacks)
@@ -228,6 +245,44 @@ def test_closing_a_year_again_updates_each_archive_instead_of_adding(year, users
     a = Archive.objects.get(person=year.A)
     assert not a.pdf.storage.exists(old_pdf) or a.pdf.name == old_pdf  # the old file does not linger
     assert closing.closing_run_execute(run_id=second.pk).done == COMMITTEE_PERSONS  # a done run is left alone
+
+
+def test_the_archive_page_offers_the_pdf_stored_at_closing_to_who_may_see_it(client, users, year):
+    own = users["member"].person
+    url = reverse("archives:person_archived_pdf", args=[own.pk]) + "?year=2025"
+    client.force_login(users["member"])
+    assert client.get(url).status_code == 404  # not closed yet
+    run, _ = closing.closing_run_open(year=2025, org=year.rule_set.owner_org)
+    closing.closing_run_execute(run_id=run.pk)
+    page = client.get(reverse("archives:person", args=[own.pk]) + "?year=2025").content.decode()
+    assert "下载归档PDF" in page and url in page
+    content = b"".join(client.get(url).streaming_content)
+    assert content.startswith(b"%PDF-") and len(content) == Archive.objects.get(person=own).pdf.size
+    other = reverse("archives:person_archived_pdf", args=[year.A.pk]) + "?year=2025"
+    assert client.get(other).status_code == 404
+    client.force_login(users["other_staff"])
+    assert client.get(other).status_code == 404
+    client.force_login(users["leader"])
+    assert client.get(other).status_code == 200
+
+
+def test_erasing_a_person_removes_their_pdfs_and_rebuilds_the_zip_without_them(
+    year, users, django_capture_on_commit_callbacks
+):
+    run, _ = closing.closing_run_open(year=2025, org=year.rule_set.owner_org)
+    closing.closing_run_execute(run_id=run.pk)
+    archive = Archive.objects.get(person=year.B)
+    pdf_name = archive.pdf.name
+    assert f"乙委员_{year.B.pk}.pdf" in _zip_names(run)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        closing.person_erase(year.B)
+    archive.refresh_from_db()
+    assert not archive.pdf and not archive.pdf.storage.exists(pdf_name)
+    assert archive.score == EXPECTED_SCORE["B"]  # the closed year keeps counting
+    names = _zip_names(run)
+    assert len(names) == COMMITTEE_PERSONS - 1 and not any("乙委员" in n for n in names)
+    assert ClosingRun.objects.get(pk=run.pk).done == COMMITTEE_PERSONS - 1
 
 
 # ---- the command ----
