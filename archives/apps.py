@@ -23,3 +23,8 @@ class ArchivesConfig(AppConfig):
         from .hooks import person_sections
 
         return person_sections(request, person)
+
+    def person_erase(self, person):
+        from .closing import person_erase
+
+        person_erase(person)
