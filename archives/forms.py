@@ -4,6 +4,7 @@ from django import forms
 
 from activities.models import Activity
 from activities.selectors import activity_list
+from core.pickers import searchable
 from members.models import Person
 from organisations.models import Organisation, OrgKind
 
@@ -156,9 +157,9 @@ class DonationForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if user is not None:
-            self.fields["persons"].queryset = Person.objects.visible_to(user).filter(
-                anonymised_at__isnull=True
-            )
+            searchable(self.fields["persons"], "members:search").queryset = Person.objects.visible_to(
+                user
+            ).filter(anonymised_at__isnull=True)
             self.fields["activity"].queryset = activity_list(user=user, counts=False).filter(
                 is_cancelled=False
             )

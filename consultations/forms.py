@@ -1,5 +1,6 @@
 from django import forms
 
+from core.pickers import searchable
 from members.models import Person
 from organisations.models import Organisation, OrgLevel
 
@@ -14,7 +15,8 @@ class DateInput(forms.DateInput):
 
 
 def _persons(user):
-    return Person.objects.visible_to(user).only("id", "name").order_by("sort_name", "name")
+    """Validated against, listed only when chosen (core.pickers: searched through /members/search/)."""
+    return Person.objects.visible_to(user).select_related("sector")
 
 
 class _ActivityChoice(forms.ModelChoiceField):
@@ -68,7 +70,7 @@ class TopicForm(forms.Form):
         if user.is_person:
             del self.fields["proposer"]
         else:
-            self.fields["proposer"].queryset = _persons(user)
+            searchable(self.fields["proposer"], "members:search").queryset = _persons(user)
 
 
 class TopicTransitionForm(forms.Form):
@@ -88,7 +90,7 @@ class SpeechForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["speaker"].queryset = _persons(user)
+        searchable(self.fields["speaker"], "members:search").queryset = _persons(user)
 
 
 class WriteForm(forms.Form):
@@ -161,10 +163,10 @@ class ResearchForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         orgs = Organisation.objects.filter(is_active=True).only("id", "name", "path").order_by("path")
-        self.fields["lead_body"].queryset = orgs
-        self.fields["partners"].queryset = orgs
+        for name in ("lead_body", "partners"):
+            searchable(self.fields[name], "organisations:search").queryset = orgs
         for name in ("lead_person", "writers", "members"):
-            self.fields[name].queryset = _persons(user)
+            searchable(self.fields[name], "members:search").queryset = _persons(user)
 
 
 class ResearchTransitionForm(forms.Form):
@@ -196,4 +198,4 @@ class OutputForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["authors"].queryset = _persons(user)
+        searchable(self.fields["authors"], "members:search").queryset = _persons(user)

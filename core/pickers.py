@@ -54,6 +54,14 @@ class PickerSelectMultiple(_Picker, forms.SelectMultiple):
     pass
 
 
+def searchable(field, url_name: str, *, params: str = ""):
+    """Make a model choice field (single or multiple) a picker once its queryset is set."""
+    cls = PickerSelectMultiple if isinstance(field, forms.ModelMultipleChoiceField) else PickerSelect
+    field.widget = cls(url_name, params=params)
+    field.widget.choices = field.choices
+    return field
+
+
 def results(items, label=str) -> JsonResponse:
     """The JSON a picker reads: at most LIMIT items (the caller slices its query to LIMIT)."""
     return JsonResponse({"results": [{"id": obj.pk, "text": label(obj)} for obj in list(items)[:LIMIT]]})

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from core.pickers import PickerSelect, PickerSelectMultiple
+from core.pickers import PickerSelectMultiple, searchable
 from members.models import Person
 from organisations.models import Organisation
 
@@ -97,8 +97,7 @@ class RequestForm(forms.Form):
             persons if persons is not None else Person.objects.visible_to(user).order_by("name")
         )
         if persons is None:  # the whole visible roster: searched, not listed
-            self.fields["person"].widget = PickerSelect("members:search")
-            self.fields["person"].widget.choices = self.fields["person"].choices
+            searchable(self.fields["person"], "members:search")
         self.fields["owner"].queryset = visitors_choices(user)
         self.fields["helping_org"].queryset = Organisation.objects.visible_to(user).filter(is_active=True)
         if editing:

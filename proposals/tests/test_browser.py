@@ -39,10 +39,17 @@ def _overflow(page) -> int:
 
 
 def test_the_drafting_form_fits_a_390_px_phone(page, live_server, orgs, users):
+    long_word = "https://www.gov.cn/zhengce/content/skateboard-park-construction-guideline-2025-full-text"
+    f.submitted(users, title=f"关于增加广州滑板场建设的提案{long_word}")  # shown among similar proposals
     page.set_viewport_size({"width": 390, "height": 844})
     _login(page, live_server, "member")
     page.goto(f"{live_server.url}/proposals/new/")
     assert _overflow(page) <= 0
+    page.fill("input[name=title]", "关于增加广州滑板场建设的提案")
+    page.fill("textarea[name=body]", f"公共滑板场地不足，建议建设城市滑板公园。参见 {long_word}")
+    page.press("textarea[name=body]", "End")  # the similar-proposals panel follows keyup
+    page.wait_for_selector("#similar a")
+    assert _overflow(page) <= 0  # a long unbroken title in the similar proposals does not widen the page
     form = page.locator("#proposal-form").bounding_box()
     assert form["x"] >= 0 and form["x"] + form["width"] <= 390
     for selector in ("input[name=title]", "textarea[name=body]"):
