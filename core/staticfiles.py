@@ -1,7 +1,8 @@
 from django.contrib.staticfiles.finders import FileSystemFinder
 
-# The npm packages' source maps, ES-module and unminified builds: pages load only the minified bundles, and
-# copying and compressing 46 MB of ECharts builds would slow every `make run`.
+# The npm packages' source maps (but Tom Select's: its minified files name them, and the hashed storage follows
+# every name), ES-module and unminified builds: pages load only the minified bundles, and copying and
+# compressing 46 MB of ECharts builds would slow every `make run`.
 VENDOR_IGNORE = [
     "echarts*.map",
     "htmx*.map",
@@ -17,7 +18,6 @@ VENDOR_IGNORE = [
     "htmx.js",
     "ext",
     "*.gz",
-    "tom-select*.map",
     "cjs",
     "scss",
     "plugins",
