@@ -70,8 +70,10 @@ dev: setup
 	$(PY) manage.py db_worker --interval 1 --reload & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The suite on both cores (pytest-xdist); `make test PYTEST_ARGS=` runs it in one process.
+PYTEST_ARGS ?= -n 2
 test: system-packages $(VENV_STAMP) $(NPM_STAMP)
-	DJANGO_SETTINGS_MODULE=tongxin.settings.test $(PY) -m pytest
+	DJANGO_SETTINGS_MODULE=tongxin.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: $(VENV_STAMP) $(NPM_STAMP)
 	DJANGO_SETTINGS_MODULE=tongxin.settings.test $(PY) -m pytest -m "not browser"

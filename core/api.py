@@ -21,6 +21,15 @@ class InputSchema(Schema):
     def _clean_strings(cls, value):
         return _clean_strings(value)
 
+    @field_validator("*", mode="after")
+    @classmethod
+    def _integers_in_range(cls, value):
+        """No integer (an id, an amount, a count — nested ones too) beyond what the database holds (64 bits):
+        a 422 here rather than an overflow in the database driver."""
+        if _out_of_range(value):
+            raise ValueError("数值超出范围。")
+        return value
+
 
 class PatchSchema(InputSchema):
     """Body of a PATCH: a field left out stays as it is; `null` is accepted only for the fields named in
@@ -35,6 +44,21 @@ class PatchSchema(InputSchema):
             if getattr(self, name) is None and name not in self.nullable:
                 raise ValueError(f"{name} 不能为 null（不修改的字段请不要传）。")
         return self
+
+
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def _out_of_range(value) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return not _INT64[0] <= value <= _INT64[1]
+    if isinstance(value, dict):
+        return any(_out_of_range(v) for v in value.values())
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(_out_of_range(v) for v in value)
+    return False
 
 
 def _clean_strings(value):
