@@ -1,0 +1,392 @@
+"""The permission matrix (issue 11, guard 1) as data: for every URL pattern of the project, what each role gets
+on a plain GET. `test_permission_matrix.py` walks it; a route without an entry here (or in `NOT_WALKED`) fails.
+
+Keys are the pattern's name (`namespace:name`; API operations are `api:<operation>`).
+Status classes: 200 (the page), LOGIN (302 to the sign-in page), 403, 404, 405 (GET not allowed: an action
+answering POST only), 401 (API without credentials), 302 (a redirect elsewhere, e.g. to the user's own page).
+
+`PAGES`: parameter-free routes → role → expected status.
+`OBJECTS`: routes with object ids → (kind of object, how to build the URL kwargs from it). Every object is
+OWNED BY ANOTHER ORGANISATION (the city's economy committee, `orgs.other_committee`) and concerns another
+member (a person of that committee), so no role but admin may get 200 — except the routes in
+`VISIBLE_OBJECTS`, which show shared reference data on purpose.
+"""
+
+import datetime as dt
+
+from django.utils import timezone
+
+ROLES = ("anonymous", "admin", "staff", "leader", "member", "advisor", "unit", "partner")
+LOGIN = "login"
+
+
+def _row(spec: str) -> dict[str, object]:
+    """'L 200 200 200 403 403 403 403' (roles in ROLES order) → {role: status}; L = LOGIN."""
+    codes = spec.split()
+    assert len(codes) == len(ROLES), spec
+    return {role: (LOGIN if c == "L" else int(c)) for role, c in zip(ROLES, codes, strict=True)}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Objects of another organisation, made with the apps' factories and services.
+
+
+def foreign_objects(orgs, users) -> dict[str, object]:
+    """One object of each kind, owned by `orgs.other_committee` and concerning a person of that committee."""
+    from accounts.tests.factories import UserFactory
+    from activities.tests.factories import ActivityFactory, InvitationFactory
+    from archives import services as archive_services
+    from consultations import services as consultation_services
+    from consultations.tests.factories import make_meeting, make_topic, select
+    from core.roles import Role
+    from ideas.tests.factories import IdeaFactory
+    from members.tests.factories import PersonFactory
+    from notifications.services import notify
+    from opinions.tests.factories import OpinionReportFactory
+    from proposals import services as proposal_services
+    from visits import services as visit_services
+    from visits.tests.factories import make_request, make_visit
+
+    other_org = orgs.other_committee
+    actor = users["other_staff"]
+    other_user = UserFactory(username="other_member", role=Role.MEMBER)
+    person = PersonFactory(name="李另委", owner_org=other_org, user=other_user)
+    activity = ActivityFactory(owner_org=other_org)
+    invitation = InvitationFactory(activity=activity, person=person)
+    proposal = proposal_services.proposal_create_draft(
+        actor=other_user, author=person, title="关于另一委员会的提案", body="另一委员会委员的提案草稿正文。"
+    )
+    meeting = make_meeting(actor)
+    topic = make_topic(actor, meeting)
+    topic = select(actor, topic)
+    speech = consultation_services.speech_create(actor=actor, topic=topic, speaker=person, title="发言")
+    today = timezone.localdate()
+    research = consultation_services.research_create(
+        actor=actor,
+        title="另一委员会的调研课题",
+        lead_body=other_org,
+        start_date=today,
+        end_date=today + dt.timedelta(days=90),
+    )
+    donation = archive_services.donation_create(
+        actor=actor,
+        donor_kind="person",
+        programme="education",
+        recipient="某中学",
+        date=today,
+        amount=1000,
+        shares=[{"person": person}],
+    )
+    return {
+        "person": person,
+        "user": other_user,
+        "activity": activity,
+        "invitation": invitation,
+        "proposal": proposal,
+        "idea": IdeaFactory(owner_org=other_org),
+        "opinion": OpinionReportFactory(owner_org=other_org, author=person),
+        "visit": make_visit(actor, [person]),
+        "request": make_request(actor, person),
+        "organisation": other_org,
+        "meeting": meeting,
+        "topic": topic,
+        "speech": speech,
+        "research": research,
+        "donation": donation,
+        "rule_set": archive_services.rule_set_create(actor=actor, year=2025),
+        "notification": notify([other_user], "matrix", title="另一用户的通知")[0],
+        "contact": visit_services.liaison_contact_create(
+            actor=actor, organisation=orgs.association, name="另联络人"
+        ),
+        "liaison_event": visit_services.liaison_event_create(
+            actor=actor,
+            date=today,
+            kind="meeting",
+            title="另一委员会的联谊",
+            organisations=[orgs.association],
+        ),
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Parameter-free routes: roles in ROLES order (anonymous admin staff leader member advisor unit partner).
+# API operations sharing a path with another (list/create) answer GET with the list: the GET row is the list's.
+PAGES: dict[str, dict[str, object]] = {
+    "api:openapi-json": _row("200 200 200 200 200 200 200 200"),
+    "api:openapi-view": _row("200 200 200 200 200 200 200 200"),
+    "api:list_organisations": _row("401 200 200 200 200 200 200 200"),
+    "api:create_organisation": _row("401 200 200 200 200 200 200 200"),
+    "api:list_members": _row("401 200 200 200 403 403 403 403"),
+    "api:create_member": _row("401 200 200 200 403 403 403 403"),
+    "api:list_terms": _row("401 200 200 200 200 200 403 403"),
+    "api:import_members": _row("405 405 405 405 405 405 405 405"),
+    "api:list_activities": _row("401 200 200 200 200 200 403 200"),
+    "api:create_activity": _row("401 200 200 200 200 200 403 200"),
+    "api:check_in": _row("405 405 405 405 405 405 405 405"),
+    "api:list_proposals": _row("401 200 200 200 200 200 200 200"),
+    "api:create_proposal": _row("401 200 200 200 200 200 200 200"),
+    "api:list_ideas": _row("401 200 200 200 200 200 200 200"),
+    "api:list_reports": _row("401 200 200 200 200 200 403 403"),
+    "api:create_report": _row("401 200 200 200 200 200 403 403"),
+    "api:list_visits": _row("401 200 200 200 403 403 403 403"),
+    "api:create_visit": _row("401 200 200 200 403 403 403 403"),
+    "api:list_requests": _row("401 200 200 200 200 200 200 200"),
+    "api:create_request": _row("401 200 200 200 200 200 200 200"),
+    "api:list_liaison_events": _row("401 200 200 200 403 403 403 403"),
+    "api:create_liaison_event": _row("401 200 200 200 403 403 403 403"),
+    "api:list_meetings": _row("401 200 200 200 200 200 403 403"),
+    "api:create_meeting": _row("401 200 200 200 200 200 403 403"),
+    "api:list_research": _row("401 200 200 200 200 200 403 200"),
+    "api:create_research": _row("401 200 200 200 200 200 403 200"),
+    "api:performance": _row("401 404 404 404 403 403 403 403"),  # 404: no rule set for the year yet
+    "api:list_donations": _row("401 200 200 200 200 200 403 403"),
+    "api:create_donation": _row("401 200 200 200 200 200 403 403"),
+    "api:api-root": _row("404 404 404 404 404 404 404 404"),
+    "accounts:login": _row("200 302 302 302 302 302 302 302"),
+    "accounts:logout": _row("405 405 405 405 405 405 405 405"),
+    "accounts:password_change": _row("L 200 200 200 200 200 200 200"),
+    "accounts:preferences": _row("L 200 200 200 200 200 200 200"),
+    "accounts:switch_script": _row("405 405 405 405 405 405 405 405"),
+    "accounts:user_list": _row("L 200 403 403 403 403 403 403"),
+    "accounts:user_create": _row("L 200 403 403 403 403 403 403"),
+    "accounts:two_factor": _row("L 200 200 200 200 200 200 200"),
+    "accounts:two_factor_verify": _row("L 302 302 302 302 302 302 302"),
+    "accounts:security": _row("L 200 403 403 403 403 403 403"),
+    "organisations:list": _row("L 200 200 200 200 200 200 200"),
+    "organisations:export": _row("L 200 200 200 403 403 403 403"),
+    "organisations:create": _row("L 200 403 403 403 403 403 403"),
+    "organisations:search": _row("L 200 200 200 200 200 200 200"),
+    "notifications:list": _row("L 200 200 200 200 200 200 200"),
+    "notifications:mark_read": _row("405 405 405 405 405 405 405 405"),
+    "members:list": _row("L 200 200 200 403 403 403 403"),
+    "members:me": _row("L 403 403 403 302 302 403 403"),
+    "members:search": _row("L 200 200 200 200 200 403 403"),
+    "members:create": _row("L 200 200 403 403 403 403 403"),
+    "members:export": _row("L 200 200 200 403 403 403 403"),
+    "members:export_csv": _row("L 200 200 200 403 403 403 403"),
+    "members:export_pdf": _row("L 200 200 200 403 403 403 403"),
+    "members:import": _row("L 200 200 403 403 403 403 403"),
+    "members:duplicates": _row("L 200 200 403 403 403 403 403"),
+    "members:merge": _row("L 405 405 405 405 405 405 405"),
+    "activities:list": _row("L 200 200 200 200 200 403 200"),
+    "activities:export": _row("L 200 200 200 403 403 403 403"),
+    "activities:create": _row("L 200 200 403 403 403 403 403"),
+    "activities:kinds": _row("L 200 200 200 200 200 403 200"),
+    "activities:my": _row("L 200 200 200 200 200 403 200"),
+    "activities:my_history": _row("L 200 200 200 200 200 403 200"),
+    "activities:leave_requests": _row("L 200 200 403 403 403 403 403"),
+    "activities:calendar": _row("L 200 200 200 200 200 403 200"),
+    "activities:summary": _row("L 200 200 200 403 403 403 403"),
+    "activities:summary_export": _row("L 200 200 200 403 403 403 403"),
+    "activities:briefings": _row("L 200 200 200 200 200 403 403"),
+    "activities:briefing_new": _row("L 200 200 403 403 403 403 403"),
+    "proposals:list": _row("L 200 200 200 200 200 200 200"),
+    "proposals:export": _row("L 200 200 200 403 403 403 403"),
+    "proposals:create": _row("L 200 200 403 200 200 403 403"),
+    "proposals:similar": _row("L 405 405 405 405 405 405 405"),
+    "proposals:search": _row("L 200 200 200 200 200 200 200"),
+    "proposals:unit_work": _row("L 302 302 302 302 302 200 302"),
+    "proposals:deadlines": _row("L 200 200 200 403 403 403 403"),
+    "ideas:list": _row("L 200 200 200 200 200 200 200"),
+    "ideas:export": _row("L 200 200 200 403 403 403 403"),
+    "opinions:list": _row("L 200 200 200 200 200 403 403"),
+    "opinions:export": _row("L 200 200 200 403 403 403 403"),
+    "opinions:create": _row("L 400 400 403 200 200 403 403"),
+    "visits:list": _row("L 200 200 200 403 403 403 403"),
+    "visits:export": _row("L 200 200 200 403 403 403 403"),
+    "visits:create": _row("L 200 200 200 403 403 403 403"),
+    "visits:coverage": _row("L 200 200 200 403 403 403 403"),
+    "visits:rule": _row("L 200 200 200 403 403 403 403"),
+    "visits:plan": _row("L 200 200 200 403 403 403 403"),
+    "visits:plan_create": _row("L 405 405 405 405 405 405 405"),
+    "visits:request_list": _row("L 200 200 200 200 200 200 200"),
+    "visits:request_overdue": _row("L 200 200 200 200 200 200 200"),
+    "visits:request_export": _row("L 200 200 200 403 403 403 403"),
+    "visits:request_create": _row("L 200 200 200 200 200 403 403"),
+    "visits:liaison": _row("L 200 200 200 403 403 403 403"),
+    "visits:liaison_link": _row("L 200 200 200 403 403 403 403"),
+    "visits:liaison_events": _row("L 200 200 200 403 403 403 403"),
+    "visits:liaison_event_export": _row("L 200 200 200 403 403 403 403"),
+    "visits:liaison_event_create": _row("L 200 200 200 403 403 403 403"),
+    "consultations:meeting_list": _row("L 200 200 200 200 200 403 403"),
+    "consultations:meeting_export": _row("L 200 200 200 403 403 403 403"),
+    "consultations:meeting_create": _row("L 200 200 200 403 403 403 403"),
+    "consultations:my_topics": _row("L 302 302 302 200 200 302 302"),
+    "consultations:research_list": _row("L 200 200 200 200 200 403 200"),
+    "consultations:research_export": _row("L 200 200 200 403 403 403 403"),
+    "consultations:research_create": _row("L 200 200 200 403 403 403 403"),
+    "archives:statistics": _row("L 200 200 200 403 403 403 403"),
+    "archives:records": _row("L 404 404 404 404 404 404 404"),
+    "archives:me": _row("L 404 404 404 302 302 404 404"),
+    "archives:rule_sets": _row("L 200 200 200 403 403 403 403"),
+    "archives:donations": _row("L 200 200 200 200 200 403 403"),
+    "archives:donation_new": _row("L 200 200 403 403 403 403 403"),
+    "archives:closing": _row("L 200 200 200 403 403 403 403"),
+    "archives:closing_new": _row("L 200 200 403 403 403 403 403"),
+    "dashboard:overview": _row("L 200 200 200 403 403 403 403"),
+    "dashboard:minimums": _row("L 200 200 200 403 403 403 403"),
+    "dashboard:summary": _row("L 200 200 200 403 403 403 403"),
+    "dashboard:summary_docx": _row("L 200 200 200 403 403 403 403"),
+    "proposals_public:replies": _row("200 200 200 200 200 200 200 200"),
+    "ideas_public:submit": _row("200 200 200 200 200 200 200 200"),
+    "ideas_public:lookup": _row("200 200 200 200 200 200 200 200"),
+    "core:home": _row("L 200 200 200 200 200 200 200"),
+    "core:access_log": _row("L 200 403 403 403 403 403 403"),
+    "core:export_jobs": _row("L 200 200 200 200 200 200 200"),
+}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Routes with object ids: kind of object (a key of `foreign_objects`) → the routes that take its id as their
+# only parameter.
+_OBJECT_ROUTES: dict[str, tuple[str, ...]] = {
+    "organisation": (
+        "api:get_organisation", "api:update_organisation", "organisations:detail", "organisations:edit",
+        "visits:contact_create",
+    ),
+    "person": (
+        "api:get_member", "api:update_member", "api:person_archive", "members:detail", "members:edit",
+        "members:reveal", "members:data", "members:photo", "members:delete", "members:position_add",
+        "members:committee_add", "archives:person", "archives:person_pdf", "archives:person_archived_pdf",
+    ),
+    "user": ("accounts:user_edit", "accounts:two_factor_reset"),
+    "activity": (
+        "api:get_activity", "api:update_activity", "api:list_invitations", "api:invite", "activities:detail",
+        "activities:edit", "activities:cancel", "activities:stop_add", "activities:invite", "activities:attendance",
+        "activities:attendance_export", "activities:bulk_check_in", "activities:sign_in_sheet", "activities:qr",
+        "activities:report", "activities:file_add", "activities:ics",
+    ),
+    "invitation": (
+        "api:respond", "api:decide_leave", "api:staff_check_in", "activities:respond", "activities:decide_leave",
+        "activities:staff_check_in",
+    ),
+    "proposal": (
+        "api:get_proposal", "api:proposal_submit", "api:proposal_withdraw", "api:proposal_cosign",
+        "api:proposal_file", "api:proposal_not_file", "api:proposal_merge", "api:proposal_convert",
+        "api:proposal_return", "api:proposal_assign", "api:proposal_dispute", "api:proposal_extend",
+        "api:proposal_progress", "api:proposal_input", "api:proposal_followups", "api:proposal_reply",
+        "api:proposal_countersign", "api:proposal_reply_submit", "api:proposal_reply_review", "api:proposal_rate",
+        "api:proposal_close", "api:proposal_outcome", "proposals:detail", "proposals:edit",
+        "proposals:cosigner_search", "proposals:pdf",
+    ),
+    "idea": (
+        "api:get_idea", "api:transition_idea", "api:develop_idea", "api:followup_idea", "ideas:detail",
+        "ideas:transition", "ideas:develop", "ideas:followup", "ideas:answer", "ideas:reveal",
+    ),
+    "opinion": (
+        "api:get_report", "api:update_report", "api:transition_report", "opinions:detail", "opinions:edit",
+        "opinions:transition",
+    ),
+    "visit": (
+        "api:get_visit", "api:record_visit", "api:cancel_visit", "visits:detail", "visits:edit", "visits:record",
+        "visits:cancel", "visits:photo_add",
+    ),
+    "request": (
+        "api:get_request", "api:update_request", "api:request_steps", "api:add_step", "api:transition_request",
+        "api:thank_request", "visits:request_detail", "visits:request_edit", "visits:request_transition",
+        "visits:request_step", "visits:request_to_proposal", "visits:request_to_opinion", "visits:request_thank",
+        "visits:request_help",
+    ),
+    "contact": ("visits:contact_edit", "visits:contact_reveal"),
+    "liaison_event": ("visits:liaison_event_edit",),
+    "meeting": (
+        "api:get_meeting", "api:meeting_topics", "api:propose_topic", "api:meeting_speeches",
+        "consultations:meeting_detail", "consultations:meeting_edit", "consultations:meeting_activity",
+        "consultations:meeting_topics", "consultations:topic_propose", "consultations:meeting_order",
+        "consultations:meeting_record", "consultations:followup_create",
+    ),
+    "topic": (
+        "api:topic_transition", "api:create_speech", "consultations:topic_detail", "consultations:topic_transition",
+        "consultations:topic_note", "consultations:speech_create",
+    ),
+    "speech": (
+        "api:get_speech", "api:list_revisions", "api:submit_revision", "api:save_working_text", "api:add_comment",
+        "api:speech_transition", "api:compare", "api:add_response", "consultations:speech_detail",
+        "consultations:speech_write", "consultations:speech_transition", "consultations:comment_add",
+        "consultations:speech_compare", "consultations:leader_response", "consultations:speech_docx",
+        "consultations:speech_pdf",
+    ),
+    "research": (
+        "api:get_research", "api:research_transition", "api:add_milestone", "api:add_output",
+        "consultations:research_detail", "consultations:research_edit", "consultations:research_transition",
+        "consultations:milestone_add", "consultations:output_add", "consultations:research_link",
+    ),
+    "donation": (
+        "api:get_donation", "api:update_donation", "api:verify_donation", "archives:donation_detail",
+        "archives:donation_edit", "archives:donation_verify", "archives:donation_delete",
+        "archives:donation_file_add",
+    ),
+    "rule_set": (
+        "archives:rule_set", "archives:rule_set_edit", "archives:rule_set_history", "archives:rule_item_new",
+        "archives:minimum_new", "archives:grades_edit",
+    ),
+    "notification": ("notifications:open",),
+}  # fmt: skip
+
+# Routes with more than an id: route → (kind, URL kwargs built from the object).
+_SPECIAL_KWARGS = {
+    "proposals:act": ("proposal", lambda o: {"pk": o.pk, "name": "withdraw"}),
+    "core:history": (
+        "proposal",
+        lambda o: {"app_label": "proposals", "model_name": "proposal", "pk": o.pk},
+    ),
+}
+
+# route → (kind, URL kwargs from the object, or None: the route's only parameter is the object's id).
+OBJECTS: dict[str, tuple[str, object]] = {
+    route: (kind, None) for kind, routes in _OBJECT_ROUTES.items() for route in routes
+}
+OBJECTS.update(_SPECIAL_KWARGS)
+
+# Objects every signed-in role may see on purpose (reference data, not a record of the owning body):
+# route → the roles allowed 200 besides admin.
+_SIGNED_IN = frozenset(ROLES) - {"anonymous", "admin"}
+VISIBLE_OBJECTS: dict[str, frozenset[str]] = {
+    "organisations:detail": _SIGNED_IN,  # the tree of bodies is shared reference data
+    "api:get_organisation": _SIGNED_IN,
+    "api:update_organisation": _SIGNED_IN,  # shares the path: GET is get_organisation
+    # a contact of any partner body, kept by one's own body
+    "visits:contact_create": frozenset({"staff", "leader"}),
+}
+
+# Object routes where even admin does not get the page, because of the object's state, not its owner:
+# route → (admin's status, reason).
+ADMIN_EXPECTED: dict[str, tuple[int, str]] = {
+    "members:photo": (404, "the person has no photo"),
+    "archives:person_archived_pdf": (404, "no closed year archived for the person"),
+    "ideas:develop": (403, "a submitted idea is screened before it can be developed"),
+    "api:compare": (422, "the revisions to compare (?a=&b=) are required query parameters"),
+    "consultations:speech_write": (403, "only the speaker writes the draft"),
+    "consultations:speech_docx": (404, "the speech has no text yet"),
+    "consultations:speech_pdf": (404, "the speech has no text yet"),
+}
+
+# Routes not walked by the matrix, each with its reason. Keep short.
+NOT_WALKED: dict[str, str] = {
+    "activities:feed": "addressed by a personal calendar token, not an object id; covered by activities tests",
+    "activities:checkin": "addressed by a QR token, not an object id; covered by activities tests",
+    "activities:stop_delete": "needs a trip stop; no trip-stop factory",
+    "activities:file": "needs an uploaded activity file; no file factory",
+    "activities:briefing": "needs a briefing; no briefing factory",
+    "activities:briefing_file": "needs a briefing attachment; no briefing factory",
+    "proposals:attachment": "needs a proposal attachment; no attachment factory",
+    "members:import_preview": "needs an import batch (an uploaded workbook); no batch factory",
+    "members:import_commit": "needs an import batch (an uploaded workbook); no batch factory",
+    "visits:photo": "needs a visit photo (an upload); no photo factory",
+    "visits:plan_divide": "needs a visit plan of another body; no plan factory",
+    "visits:assignment_set": "needs a visit-plan assignment; no plan factory",
+    "consultations:followup_action": "needs a meeting follow-up; no follow-up factory",
+    "consultations:milestone_done": "needs a research milestone; no milestone factory",
+    "consultations:output_file": "needs a research output file; no output factory",
+    "archives:rule_item_edit": "needs a rule item; no rule-item factory",
+    "archives:rule_item_delete": "needs a rule item; no rule-item factory",
+    "archives:minimum_edit": "needs a minimum; no minimum factory",
+    "archives:minimum_delete": "needs a minimum; no minimum factory",
+    "archives:donation_file": "needs a donation file (an upload); no file factory",
+    "archives:closing_run": "needs a year-end closing run; no closing factory",
+    "archives:closing_run_progress": "needs a year-end closing run; no closing factory",
+    "archives:closing_run_resume": "needs a year-end closing run; no closing factory",
+    "archives:closing_run_zip": "needs a year-end closing run; no closing factory",
+    "core:export_job": "needs another user's export job; no export-job factory",
+    "core:export_job_download": "needs another user's export job; no export-job factory",
+}

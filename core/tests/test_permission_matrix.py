@@ -1,0 +1,91 @@
+"""Issue 11, guard 1: the permission matrix (`permission_matrix.py`) walked for every route and every role.
+
+(a) every URL pattern has an entry; (b) each parameter-free route answers each role's GET as the table says;
+(c) on objects of another organisation (concerning another member) no role but admin gets the page."""
+
+import pytest
+from django.urls import URLResolver, get_resolver, reverse
+
+from core.tests import permission_matrix as matrix
+
+# What a role without access may get on another body's object (422: the API refused a missing query parameter
+# before looking the object up — no content either way).
+FORBIDDEN = {401, 403, 404, 405, 422}
+
+
+def _routes(patterns=None, namespace=""):
+    """(name, pattern) for every URL pattern of the project, API operations included."""
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}:{p.namespace}".strip(":") if p.namespace else namespace
+            yield from _routes(p.url_patterns, ns)
+        else:
+            yield (f"{namespace}:{p.name}" if namespace else p.name or str(p.pattern)), p
+
+
+def _status(client, url) -> object:
+    response = client.get(url)
+    if response.status_code == 302 and "/accounts/login/" in response["Location"]:
+        return matrix.LOGIN
+    return response.status_code
+
+
+def _client_for(client, users, role):
+    if role != "anonymous":
+        client.force_login(users[role])
+    return client
+
+
+def test_every_route_has_an_entry():
+    """A new route without a row in the matrix (or a reason in NOT_WALKED) fails here."""
+    names = {name for name, _ in _routes()}
+    listed = set(matrix.PAGES) | set(matrix.OBJECTS) | set(matrix.NOT_WALKED)
+    assert sorted(names - listed) == []
+    assert sorted(listed - names) == [], "matrix rows for routes that no longer exist"
+    assert not set(matrix.PAGES) & set(matrix.OBJECTS)
+    assert not (set(matrix.PAGES) | set(matrix.OBJECTS)) & set(matrix.NOT_WALKED)
+    for name, pattern in _routes():
+        if name in matrix.PAGES:
+            assert not pattern.pattern.regex.groups, f"{name} takes parameters: it belongs in OBJECTS"
+
+
+@pytest.mark.parametrize("role", matrix.ROLES)
+def test_pages_answer_each_role_as_the_matrix_says(client, users, role):
+    client = _client_for(client, users, role)
+    wrong = {}
+    for name, expected in matrix.PAGES.items():
+        got = _status(client, reverse(name))
+        if got != expected[role]:
+            wrong[name] = f"expected {expected[role]}, got {got}"
+    if wrong:
+        pytest.fail(f"{role}: {wrong}")
+
+
+@pytest.mark.parametrize("role", matrix.ROLES)
+def test_no_role_but_admin_opens_another_bodys_objects(client, orgs, users, role):
+    objects = matrix.foreign_objects(orgs, users)
+    patterns = dict(_routes())
+    client = _client_for(client, users, role)
+    wrong = {}
+    for name, (kind, kwargs) in matrix.OBJECTS.items():
+        obj = objects[kind]
+        if kwargs is None:
+            (param,) = patterns[name].pattern.regex.groupindex
+            url = reverse(name, kwargs={param: obj.pk})
+        else:
+            url = reverse(name, kwargs=kwargs(obj))
+        got = _status(client, url)
+        if role == "admin" and name in matrix.ADMIN_EXPECTED:
+            ok = got == matrix.ADMIN_EXPECTED[name][0]
+        elif role == "admin":
+            ok = got in (200, 302, 405)  # admin sees every body's records
+        elif role == "anonymous":
+            ok = got in (matrix.LOGIN, 401, 405)
+        elif role in matrix.VISIBLE_OBJECTS.get(name, ()):
+            ok = got in (200, 302, 405)
+        else:
+            ok = got in FORBIDDEN
+        if not ok:
+            wrong[name] = got
+    if wrong:
+        pytest.fail(f"{role}: {wrong}")
