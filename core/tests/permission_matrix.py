@@ -27,6 +27,12 @@ def _row(spec: str) -> dict[str, object]:
     return {role: (LOGIN if c == "L" else int(c)) for role, c in zip(ROLES, codes, strict=True)}
 
 
+def _activity_services():
+    from activities import services
+
+    return services
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Objects of another organisation, made with the apps' factories and services.
 
@@ -38,6 +44,7 @@ def foreign_objects(orgs, users) -> dict[str, object]:
     from archives import services as archive_services
     from consultations import services as consultation_services
     from consultations.tests.factories import make_meeting, make_topic, select
+    from core.models import ExportJob
     from core.roles import Role
     from ideas.tests.factories import IdeaFactory
     from members.tests.factories import PersonFactory
@@ -77,7 +84,30 @@ def foreign_objects(orgs, users) -> dict[str, object]:
         amount=1000,
         shares=[{"person": person}],
     )
+    activity_services = _activity_services()
+    rule_set = archive_services.rule_set_create(actor=actor, year=2025)
     return {
+        "stop": activity_services.trip_stop_add(
+            actor=actor,
+            activity=activity,
+            city="澳门",
+            start_date=timezone.localtime(activity.starts_at).date(),
+            end_date=timezone.localtime(activity.starts_at).date(),
+            check=False,
+        ),
+        "briefing": activity_services.briefing_publish(
+            actor=actor, title="另一委员会的情况通报", body="通报正文。", persons=[person], check=False
+        ),
+        "milestone": consultation_services.milestone_add(
+            actor=actor, topic=research, title="开题", due_date=today + dt.timedelta(days=10)
+        ),
+        "rule_item": archive_services.rule_item_save(
+            actor=actor, rule_set=rule_set, item="proposal_lead", points=10
+        ),
+        "minimum": archive_services.minimum_save(
+            actor=actor, rule_set=rule_set, label="提案", items=["proposal_lead"], count=1
+        ),
+        "export_job": ExportJob.objects.create(user=other_user, path="/members/export.xlsx"),
         "person": person,
         "user": other_user,
         "activity": activity,
@@ -93,7 +123,7 @@ def foreign_objects(orgs, users) -> dict[str, object]:
         "speech": speech,
         "research": research,
         "donation": donation,
-        "rule_set": archive_services.rule_set_create(actor=actor, year=2025),
+        "rule_set": rule_set,
         "notification": notify([other_user], "matrix", title="另一用户的通知")[0],
         "contact": visit_services.liaison_contact_create(
             actor=actor, organisation=orgs.association, name="另联络人"
@@ -321,11 +351,19 @@ _OBJECT_ROUTES: dict[str, tuple[str, ...]] = {
         "archives:minimum_new", "archives:grades_edit",
     ),
     "notification": ("notifications:open",),
+    "briefing": ("activities:briefing",),
+    "milestone": ("consultations:milestone_done",),
+    "export_job": ("core:export_job", "core:export_job_download"),
 }  # fmt: skip
 
 # Routes with more than an id: route → (kind, URL kwargs built from the object).
 _SPECIAL_KWARGS = {
     "proposals:act": ("proposal", lambda o: {"pk": o.pk, "name": "withdraw"}),
+    "activities:stop_delete": ("stop", lambda o: {"pk": o.activity_id, "stop_pk": o.pk}),
+    "archives:rule_item_edit": ("rule_item", lambda o: {"pk": o.rule_set_id, "item_pk": o.pk}),
+    "archives:rule_item_delete": ("rule_item", lambda o: {"pk": o.rule_set_id, "item_pk": o.pk}),
+    "archives:minimum_edit": ("minimum", lambda o: {"pk": o.rule_set_id, "minimum_pk": o.pk}),
+    "archives:minimum_delete": ("minimum", lambda o: {"pk": o.rule_set_id, "minimum_pk": o.pk}),
     "core:history": (
         "proposal",
         lambda o: {"app_label": "proposals", "model_name": "proposal", "pk": o.pk},
@@ -349,6 +387,27 @@ VISIBLE_OBJECTS: dict[str, frozenset[str]] = {
     "visits:contact_create": frozenset({"staff", "leader"}),
 }
 
+# The control: pages of `foreign_objects` that the owning body's staff (`users["other_staff"]`) open.
+OWNER_OPENS = frozenset(
+    {
+        "members:detail",
+        "activities:detail",
+        "ideas:detail",
+        "opinions:detail",
+        "visits:detail",
+        "visits:request_detail",
+        "consultations:meeting_detail",
+        "consultations:topic_detail",
+        "consultations:speech_detail",
+        "consultations:research_detail",
+        "archives:donation_detail",
+        "archives:rule_set",
+        "api:get_activity",
+        "api:get_visit",
+        "api:get_request",
+    }
+)
+
 # Object routes where even admin does not get the page, because of the object's state, not its owner:
 # route → (admin's status, reason).
 ADMIN_EXPECTED: dict[str, tuple[int, str]] = {
@@ -359,15 +418,57 @@ ADMIN_EXPECTED: dict[str, tuple[int, str]] = {
     "consultations:speech_write": (403, "only the speaker writes the draft"),
     "consultations:speech_docx": (404, "the speech has no text yet"),
     "consultations:speech_pdf": (404, "the speech has no text yet"),
+    "core:export_job": (404, "an export job is its own user's: even admin is refused"),
+    "core:export_job_download": (404, "an export job is its own user's: even admin is refused"),
 }
+
+# ---------------------------------------------------------------------------------------------------------------
+# Another member's own records, in the member's own committee: a member or advisor never opens them (the office
+# of that committee may, so only the persons' roles are walked here).
+MEMBER_OWNED_KINDS = ("person", "proposal", "opinion", "request", "invitation", "donation")
+PERSON_ROLES = ("member", "advisor")
+
+
+def other_member_objects(orgs, users) -> dict[str, object]:
+    """Records of another member of `orgs.committee` (the committee of the `member` and `advisor` users)."""
+    from accounts.tests.factories import UserFactory
+    from activities.tests.factories import ActivityFactory, InvitationFactory
+    from archives import services as archive_services
+    from core.roles import Role
+    from members.tests.factories import PersonFactory
+    from opinions.tests.factories import OpinionReportFactory
+    from proposals import services as proposal_services
+    from visits.tests.factories import make_request
+
+    committee, staff = orgs.committee, users["staff"]
+    neighbour = UserFactory(username="neighbour_member", role=Role.MEMBER)
+    person = PersonFactory(name="同委员", owner_org=committee, user=neighbour)
+    activity = ActivityFactory(owner_org=committee)
+    return {
+        "person": person,
+        "proposal": proposal_services.proposal_create_draft(
+            actor=neighbour, author=person, title="同委员会另一委员的提案", body="另一委员的提案草稿正文。"
+        ),
+        "opinion": OpinionReportFactory(owner_org=committee, author=person),
+        "request": make_request(staff, person),
+        "invitation": InvitationFactory(activity=activity, person=person),
+        "donation": archive_services.donation_create(
+            actor=staff,
+            donor_kind="person",
+            programme="education",
+            recipient="某小学",
+            date=timezone.localdate(),
+            amount=500,
+            shares=[{"person": person}],
+        ),
+    }
+
 
 # Routes not walked by the matrix, each with its reason. Keep short.
 NOT_WALKED: dict[str, str] = {
     "activities:feed": "addressed by a personal calendar token, not an object id; covered by activities tests",
     "activities:checkin": "addressed by a QR token, not an object id; covered by activities tests",
-    "activities:stop_delete": "needs a trip stop; no trip-stop factory",
     "activities:file": "needs an uploaded activity file; no file factory",
-    "activities:briefing": "needs a briefing; no briefing factory",
     "activities:briefing_file": "needs a briefing attachment; no briefing factory",
     "proposals:attachment": "needs a proposal attachment; no attachment factory",
     "members:import_preview": "needs an import batch (an uploaded workbook); no batch factory",
@@ -376,17 +477,10 @@ NOT_WALKED: dict[str, str] = {
     "visits:plan_divide": "needs a visit plan of another body; no plan factory",
     "visits:assignment_set": "needs a visit-plan assignment; no plan factory",
     "consultations:followup_action": "needs a meeting follow-up; no follow-up factory",
-    "consultations:milestone_done": "needs a research milestone; no milestone factory",
     "consultations:output_file": "needs a research output file; no output factory",
-    "archives:rule_item_edit": "needs a rule item; no rule-item factory",
-    "archives:rule_item_delete": "needs a rule item; no rule-item factory",
-    "archives:minimum_edit": "needs a minimum; no minimum factory",
-    "archives:minimum_delete": "needs a minimum; no minimum factory",
     "archives:donation_file": "needs a donation file (an upload); no file factory",
     "archives:closing_run": "needs a year-end closing run; no closing factory",
     "archives:closing_run_progress": "needs a year-end closing run; no closing factory",
     "archives:closing_run_resume": "needs a year-end closing run; no closing factory",
     "archives:closing_run_zip": "needs a year-end closing run; no closing factory",
-    "core:export_job": "needs another user's export job; no export-job factory",
-    "core:export_job_download": "needs another user's export job; no export-job factory",
 }

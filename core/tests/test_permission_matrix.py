@@ -30,6 +30,13 @@ def _status(client, url) -> object:
     return response.status_code
 
 
+def _url(name, kwargs, obj, patterns) -> str:
+    if kwargs is None:
+        (param,) = patterns[name].pattern.regex.groupindex
+        return reverse(name, kwargs={param: obj.pk})
+    return reverse(name, kwargs=kwargs(obj))
+
+
 def _client_for(client, users, role):
     if role != "anonymous":
         client.force_login(users[role])
@@ -68,13 +75,7 @@ def test_no_role_but_admin_opens_another_bodys_objects(client, orgs, users, role
     client = _client_for(client, users, role)
     wrong = {}
     for name, (kind, kwargs) in matrix.OBJECTS.items():
-        obj = objects[kind]
-        if kwargs is None:
-            (param,) = patterns[name].pattern.regex.groupindex
-            url = reverse(name, kwargs={param: obj.pk})
-        else:
-            url = reverse(name, kwargs=kwargs(obj))
-        got = _status(client, url)
+        got = _status(client, _url(name, kwargs, objects[kind], patterns))
         if role == "admin" and name in matrix.ADMIN_EXPECTED:
             ok = got == matrix.ADMIN_EXPECTED[name][0]
         elif role == "admin":
@@ -89,3 +90,36 @@ def test_no_role_but_admin_opens_another_bodys_objects(client, orgs, users, role
             wrong[name] = got
     if wrong:
         pytest.fail(f"{role}: {wrong}")
+
+
+@pytest.mark.parametrize("role", matrix.PERSON_ROLES)
+def test_no_member_opens_another_members_records(client, orgs, users, role):
+    """Same committee, another member's person record, proposal draft, opinion, request, invitation, donation."""
+    objects = matrix.other_member_objects(orgs, users)
+    patterns = dict(_routes())
+    client = _client_for(client, users, role)
+    walked, wrong = 0, {}
+    for name, (kind, kwargs) in matrix.OBJECTS.items():
+        if kind not in matrix.MEMBER_OWNED_KINDS:
+            continue
+        walked += 1
+        got = _status(client, _url(name, kwargs, objects[kind], patterns))
+        if got not in FORBIDDEN:
+            wrong[name] = got
+    assert walked > 50
+    if wrong:
+        pytest.fail(f"{role}: {wrong}")
+
+
+def test_the_owning_body_opens_its_own_objects(client, orgs, users):
+    """The control: the walked objects are real and reachable — their own body's staff open their pages, so the
+    refusals above are about the owner, not about broken URLs."""
+    objects = matrix.foreign_objects(orgs, users)
+    patterns = dict(_routes())
+    client = _client_for(client, users, "other_staff")
+    opened = {
+        name
+        for name, (kind, kwargs) in matrix.OBJECTS.items()
+        if name in matrix.OWNER_OPENS and _status(client, _url(name, kwargs, objects[kind], patterns)) == 200
+    }
+    assert opened == matrix.OWNER_OPENS
