@@ -27,6 +27,23 @@ def _row(spec: str) -> dict[str, object]:
     return {role: (LOGIN if c == "L" else int(c)) for role, c in zip(ROLES, codes, strict=True)}
 
 
+def _pdf():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("材料.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+
+
+def _png():
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buf, format="PNG")
+    return SimpleUploadedFile("照片.png", buf.getvalue(), content_type="image/png")
+
+
 def _activity_services():
     from activities import services
 
@@ -42,6 +59,7 @@ def foreign_objects(orgs, users) -> dict[str, object]:
     from accounts.tests.factories import UserFactory
     from activities.tests.factories import ActivityFactory, InvitationFactory
     from archives import services as archive_services
+    from archives.models import ClosingRun
     from consultations import services as consultation_services
     from consultations.tests.factories import make_meeting, make_topic, select
     from core.models import ExportJob
@@ -86,7 +104,25 @@ def foreign_objects(orgs, users) -> dict[str, object]:
     )
     activity_services = _activity_services()
     rule_set = archive_services.rule_set_create(actor=actor, year=2025)
+    visit = make_visit(actor, [person])
+    plan = visit_services.visit_plan_create(actor=actor, year=today.year)
     return {
+        "activity_file": activity_services.activity_file_add(
+            actor=actor, activity=activity, upload=_pdf(), kind="document"
+        ),
+        "briefing_with_file": activity_services.briefing_publish(
+            actor=actor, title="附件通报", body="通报正文。", persons=[person], attachment=_pdf(), check=False
+        ),
+        "attachment": proposal_services.attachment_add(actor=other_user, proposal=proposal, upload=_pdf()),
+        "visit_photo": visit_services.visit_photo_add(actor=actor, visit=visit, upload=_png()),
+        "plan": plan,
+        "assignment": plan.assignments.first(),
+        "followup": consultation_services.followup_create(actor=actor, meeting=meeting, title="会后跟进"),
+        "output": consultation_services.output_add(
+            actor=actor, topic=research, title="调研报告", completed_on=today, upload=_pdf()
+        ),
+        "donation_file": archive_services.donation_add_file(actor=actor, donation=donation, upload=_pdf()),
+        "closing_run": ClosingRun.objects.create(owner_org=other_org, year=2025, rule_set=rule_set),
         "stop": activity_services.trip_stop_add(
             actor=actor,
             activity=activity,
@@ -115,7 +151,7 @@ def foreign_objects(orgs, users) -> dict[str, object]:
         "proposal": proposal,
         "idea": IdeaFactory(owner_org=other_org),
         "opinion": OpinionReportFactory(owner_org=other_org, author=person),
-        "visit": make_visit(actor, [person]),
+        "visit": visit,
         "request": make_request(actor, person),
         "organisation": other_org,
         "meeting": meeting,
@@ -354,11 +390,24 @@ _OBJECT_ROUTES: dict[str, tuple[str, ...]] = {
     "briefing": ("activities:briefing",),
     "milestone": ("consultations:milestone_done",),
     "export_job": ("core:export_job", "core:export_job_download"),
+    "activity_file": ("activities:file",),
+    "briefing_with_file": ("activities:briefing_file",),
+    "visit_photo": ("visits:photo",),
+    "plan": ("visits:plan_divide",),
+    "assignment": ("visits:assignment_set",),
+    "followup": ("consultations:followup_action",),
+    "output": ("consultations:output_file",),
+    "donation_file": ("archives:donation_file",),
+    "closing_run": (
+        "archives:closing_run", "archives:closing_run_progress", "archives:closing_run_resume",
+        "archives:closing_run_zip",
+    ),
 }  # fmt: skip
 
 # Routes with more than an id: route → (kind, URL kwargs built from the object).
 _SPECIAL_KWARGS = {
     "proposals:act": ("proposal", lambda o: {"pk": o.pk, "name": "withdraw"}),
+    "proposals:attachment": ("attachment", lambda o: {"pk": o.proposal_id, "attachment_id": o.pk}),
     "activities:stop_delete": ("stop", lambda o: {"pk": o.activity_id, "stop_pk": o.pk}),
     "archives:rule_item_edit": ("rule_item", lambda o: {"pk": o.rule_set_id, "item_pk": o.pk}),
     "archives:rule_item_delete": ("rule_item", lambda o: {"pk": o.rule_set_id, "item_pk": o.pk}),
@@ -418,6 +467,7 @@ ADMIN_EXPECTED: dict[str, tuple[int, str]] = {
     "consultations:speech_write": (403, "only the speaker writes the draft"),
     "consultations:speech_docx": (404, "the speech has no text yet"),
     "consultations:speech_pdf": (404, "the speech has no text yet"),
+    "archives:closing_run_zip": (404, "the run has not built its ZIP yet"),
     "core:export_job": (404, "an export job is its own user's: even admin is refused"),
     "core:export_job_download": (404, "an export job is its own user's: even admin is refused"),
 }
@@ -468,19 +518,6 @@ def other_member_objects(orgs, users) -> dict[str, object]:
 NOT_WALKED: dict[str, str] = {
     "activities:feed": "addressed by a personal calendar token, not an object id; covered by activities tests",
     "activities:checkin": "addressed by a QR token, not an object id; covered by activities tests",
-    "activities:file": "needs an uploaded activity file; no file factory",
-    "activities:briefing_file": "needs a briefing attachment; no briefing factory",
-    "proposals:attachment": "needs a proposal attachment; no attachment factory",
     "members:import_preview": "needs an import batch (an uploaded workbook); no batch factory",
     "members:import_commit": "needs an import batch (an uploaded workbook); no batch factory",
-    "visits:photo": "needs a visit photo (an upload); no photo factory",
-    "visits:plan_divide": "needs a visit plan of another body; no plan factory",
-    "visits:assignment_set": "needs a visit-plan assignment; no plan factory",
-    "consultations:followup_action": "needs a meeting follow-up; no follow-up factory",
-    "consultations:output_file": "needs a research output file; no output factory",
-    "archives:donation_file": "needs a donation file (an upload); no file factory",
-    "archives:closing_run": "needs a year-end closing run; no closing factory",
-    "archives:closing_run_progress": "needs a year-end closing run; no closing factory",
-    "archives:closing_run_resume": "needs a year-end closing run; no closing factory",
-    "archives:closing_run_zip": "needs a year-end closing run; no closing factory",
 }
