@@ -65,6 +65,7 @@ def foreign_objects(orgs, users) -> dict[str, object]:
     from core.models import ExportJob
     from core.roles import Role
     from ideas.tests.factories import IdeaFactory
+    from members.models import ImportBatch
     from members.tests.factories import PersonFactory
     from notifications.services import notify
     from opinions.tests.factories import OpinionReportFactory
@@ -123,6 +124,9 @@ def foreign_objects(orgs, users) -> dict[str, object]:
         ),
         "donation_file": archive_services.donation_add_file(actor=actor, donation=donation, upload=_pdf()),
         "closing_run": ClosingRun.objects.create(owner_org=other_org, year=2025, rule_set=rule_set),
+        "import_batch": ImportBatch.objects.create(
+            owner_org=other_org, created_by=actor, filename="名册.xlsx"
+        ),
         "stop": activity_services.trip_stop_add(
             actor=actor,
             activity=activity,
@@ -391,6 +395,7 @@ _OBJECT_ROUTES: dict[str, tuple[str, ...]] = {
     "milestone": ("consultations:milestone_done",),
     "export_job": ("core:export_job", "core:export_job_download"),
     "activity_file": ("activities:file",),
+    "import_batch": ("members:import_preview", "members:import_commit"),
     "briefing_with_file": ("activities:briefing_file",),
     "visit_photo": ("visits:photo",),
     "plan": ("visits:plan_divide",),
@@ -518,6 +523,4 @@ def other_member_objects(orgs, users) -> dict[str, object]:
 NOT_WALKED: dict[str, str] = {
     "activities:feed": "addressed by a personal calendar token, not an object id; covered by activities tests",
     "activities:checkin": "addressed by a QR token, not an object id; covered by activities tests",
-    "members:import_preview": "needs an import batch (an uploaded workbook); no batch factory",
-    "members:import_commit": "needs an import batch (an uploaded workbook); no batch factory",
 }
