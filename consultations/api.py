@@ -587,8 +587,10 @@ def speech_transition(request, speech_id: int, payload: TransitionIn):
     response={200: CompareOut, **ERRORS},
     summary="两稿按词对比",
 )
-def compare(request, speech_id: int, a: int, b: int):
-    speech = _speech(request, speech_id)
+def compare(request, speech_id: int, a: int | None = None, b: int | None = None):
+    speech = _speech(request, speech_id)  # who may see the speech first, then what is asked of it
+    if a is None or b is None:
+        raise DomainError("请用 ?a= 和 ?b= 指定要对比的两稿稿次。", field="a" if a is None else "b")
     revisions = {r.number: r for r in speech.revisions.filter(number__in=[a, b])}
     if a not in revisions or b not in revisions:
         raise DomainError("要对比的稿次不存在。", field="a" if a not in revisions else "b")

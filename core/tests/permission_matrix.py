@@ -468,7 +468,7 @@ ADMIN_EXPECTED: dict[str, tuple[int, str]] = {
     "members:photo": (404, "the person has no photo"),
     "archives:person_archived_pdf": (404, "no closed year archived for the person"),
     "ideas:develop": (403, "a submitted idea is screened before it can be developed"),
-    "api:compare": (422, "the revisions to compare (?a=&b=) are required query parameters"),
+    "api:compare": (400, "the revisions to compare (?a=&b=) are asked for once the speech is found"),
     "consultations:speech_write": (403, "only the speaker writes the draft"),
     "consultations:speech_docx": (404, "the speech has no text yet"),
     "consultations:speech_pdf": (404, "the speech has no text yet"),
