@@ -29,6 +29,21 @@ def api_schema():
     return _schema()
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The WSGI handler closes the database connection after each request (as in production); inside a test
+    transaction that would close the test's own connection on PostgreSQL. Django's test client disconnects the
+    same signal handlers; so do we, for schemathesis' WSGI calls."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def tokens(users):
     return {role: ApiToken.issue(users[role])[1] for role in ("staff", "member")}
