@@ -39,18 +39,18 @@ class ActivitiesConfig(AppConfig):
                 {"label": "待回复的邀请", "value": counts["to_answer"], "url": reverse("activities:my")},
                 {"label": "未读知情明政材料", "value": unread, "url": reverse("activities:briefings")},
             ]
-        # One query for both cards: the home page's budget is shared by every app.
-        counts = Activity.objects.visible_to(user).aggregate(
-            upcoming=Count("pk", filter=Q(ends_at__gte=now, is_cancelled=False), distinct=True),
-            pending_leave=Count("invitations", filter=Q(invitations__status=S.LEAVE_REQUESTED)),
-        )
+        # Two small counts, each read off an index (one aggregate joining every activity with every invitation
+        # cost 200 ms at city scale); the leave card counts exactly what the leave queue lists.
+        from .selectors import leave_queue
+
+        upcoming = Activity.objects.visible_to(user).filter(ends_at__gte=now, is_cancelled=False).count()
         url = reverse("activities:list") + "?when=upcoming"
-        cards = [{"label": "即将开展的活动", "value": counts["upcoming"], "url": url}]
+        cards = [{"label": "即将开展的活动", "value": upcoming, "url": url}]
         if user.is_office:
             cards.append(
                 {
                     "label": "待审批的请假",
-                    "value": counts["pending_leave"],
+                    "value": leave_queue(user=user).order_by().count(),
                     "url": reverse("activities:leave_requests"),
                 }
             )

@@ -178,7 +178,12 @@ class Invitation(OwnedModel):
                 name="invitation_waitlisted_has_time",
             ),
         ]
-        indexes = [models.Index(fields=["activity", "status"]), models.Index(fields=["person", "status"])]
+        indexes = [
+            models.Index(fields=["activity", "status"]),
+            models.Index(fields=["person", "status"]),
+            # the leave queue and its home-page count: the few invitations in one status, the longest-waiting first
+            models.Index(fields=["status", "responded_at"]),
+        ]
 
     def __str__(self):
         return f"{self.person} · {self.activity}"

@@ -9,6 +9,15 @@ def _model(label: str):
 
 
 def navigation(request):
+    """The menu and the unread badge, computed once per request: context processors run again for every
+    fragment a page renders with the request (the home page's sections), and this costs a query each time."""
+    cached = getattr(request, "_tongxin_navigation", None)
+    if cached is None:
+        cached = request._tongxin_navigation = _navigation(request)
+    return cached
+
+
+def _navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "unread_count": 0}

@@ -9,7 +9,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from activities import selectors as activities
 from members.models import Region, Sector, Term
@@ -137,6 +140,7 @@ class Overview:
     figures: list[Figure]
     panels: list[Panel]
     outcomes: list = field(default_factory=list)
+    computed_at: object = None  # when the figures were counted (they may come from the cache)
 
 
 def _rate(part: int, whole: int) -> float:
@@ -415,8 +419,44 @@ def minimums_panel(user, f: Filters) -> Panel:
 # ---- the whole page ----------------------------------------------------------------------------------------
 
 
+def _cached(kind: str, user, f: Filters, compute):
+    """The figures of `kind` for this user and these filters, counted at most once every
+    `TONGXIN_OVERVIEW_CACHE_SECONDS` (0: always counted). The year's statistics change slowly and counting them
+    reads every invitation of the year; the page says when they were counted. Per user, so a cached figure
+    never shows anyone more than their own visibility allows."""
+    seconds = settings.TONGXIN_OVERVIEW_CACHE_SECONDS
+    key = ":".join(
+        str(x)
+        for x in (
+            "dashboard",
+            kind,
+            user.pk,
+            f.year,
+            f.term.pk if f.term else "",
+            f.sector.pk if f.sector else "",
+            f.region.encode().hex(),
+        )
+    )
+    value = cache.get(key) if seconds else None
+    if value is None:
+        value = (compute(), timezone.now())
+        if seconds:
+            cache.set(key, value, seconds)
+    return value
+
+
 def overview(*, user, filters: Filters) -> Overview:
-    """Every panel of the overview for `filters`. A fixed number of queries, whatever the amount of data."""
+    """Every panel of the overview for `filters`: counted, or from the cache if counted in the last minute."""
+    (figures, panels, outcomes), computed_at = _cached(
+        "overview", user, filters, lambda: _overview(user=user, filters=filters)
+    )
+    return Overview(
+        filters=filters, figures=figures, panels=panels, outcomes=outcomes, computed_at=computed_at
+    )
+
+
+def _overview(*, user, filters: Filters) -> tuple[list, list, list]:
+    """A fixed number of queries, whatever the amount of data."""
     f = filters
     attendance, att = attendance_panel(user, f)
     proposal_list, pf = proposal_panels(user, f)
@@ -426,16 +466,16 @@ def overview(*, user, filters: Filters) -> Overview:
     figures = key_figures(f, att=att, pf=pf, of=of, rf=rf, cf=cf)
     outcomes = list(proposals.adopted_outcomes(user=user, year=f.year, persons=f.persons)[:OUTCOMES_SHOWN])
     donations = donation_panel(user, f)
-    return Overview(
-        filters=f,
-        figures=figures,
-        panels=[attendance, *proposal_list, opinion, requests, coverage, *([donations] if donations else [])],
-        outcomes=outcomes,
-    )
+    panels = [attendance, *proposal_list, opinion, requests, coverage, *([donations] if donations else [])]
+    return figures, panels, outcomes
 
 
 def headline(*, user, filters: Filters) -> list[Figure]:
-    """Only the key figures (a leader's home page)."""
+    """Only the key figures (a leader's home page), cached like the overview."""
+    return _cached("headline", user, filters, lambda: _headline(user=user, filters=filters))[0]
+
+
+def _headline(*, user, filters: Filters) -> list[Figure]:
     f = filters
     _, att = attendance_panel(user, f)
     pf = proposals.proposal_figures(user=user, year=f.year, persons=f.persons)

@@ -202,9 +202,12 @@ def test_the_overview_opens_on_the_latest_year_with_activities(client, year, use
     assert response.context["filters"].year == 2026
 
 
-def test_query_count_does_not_grow_with_the_data(client, orgs, users, django_assert_max_num_queries):
+def test_query_count_does_not_grow_with_the_data(
+    client, orgs, users, settings, django_assert_max_num_queries
+):
     from members.tests.factories import PersonFactory
 
+    settings.TONGXIN_OVERVIEW_CACHE_SECONDS = 0  # every request counts: the figures' own queries are pinned
     client.force_login(users["leader"])
     url = reverse("dashboard:overview") + f"?year={gen.YEAR}"
     client.get(url)
@@ -269,3 +272,41 @@ def test_the_linked_lists_refuse_a_malformed_person_filter_by_showing_nothing(cl
     response = client.get(reverse("proposals:list"), {"year": gen.YEAR, "term": "abc"})
     assert response.context["page"].paginator.count == 0
     assert "届次：（无效）" in response.content.decode()
+
+
+def test_the_figures_are_counted_once_a_minute_and_the_page_says_when(
+    client, orgs, users, settings, django_assert_max_num_queries
+):
+    """Counting the year reads every invitation of it: a leader's reloads within the minute read the counted
+    figures (a handful of queries instead of the whole count); the page says when they were counted, and a
+    minute later the count includes what changed."""
+    settings.TONGXIN_OVERVIEW_CACHE_SECONDS = 60
+    gen.build(orgs, users)
+    client.force_login(users["leader"])
+    url = reverse("dashboard:overview") + f"?year={gen.YEAR}"
+    with django_assert_max_num_queries(40) as counted:
+        html = client.get(url).content.decode()
+    counting = len(counted.captured_queries)  # (the next request resets the connection's query log)
+    assert "数据统计于" in html and "每分钟更新" in html
+    attendance = client.get(url).context["data"].figures[0]
+    assert attendance.hint == "签到 6 / 受邀 10 人次"
+    activity = gen._activity(orgs, gen.at(2025, 7, 1))
+    gen._invite(activity, users["member"].person, "checked_in")
+    with django_assert_max_num_queries(counting - 10):
+        assert client.get(url).context["data"].figures[0].hint == "签到 6 / 受邀 10 人次"
+    from django.core.cache import cache
+
+    cache.clear()  # as when the minute is over
+    assert client.get(url).context["data"].figures[0].hint == "签到 7 / 受邀 11 人次"
+
+
+def test_cached_figures_are_per_user_and_per_filter(client, orgs, users, settings):
+    settings.TONGXIN_OVERVIEW_CACHE_SECONDS = 60
+    gen.build(orgs, users)
+    leader = users["leader"]
+    macao = selectors.overview(user=leader, filters=Filters(year=gen.YEAR, region="macao"))
+    everyone = selectors.overview(user=leader, filters=Filters(year=gen.YEAR))
+    assert macao.figures[0].hint != everyone.figures[0].hint
+    client.force_login(users["staff"])
+    response = client.get(reverse("dashboard:overview"), {"year": gen.YEAR})
+    assert response.context["data"].computed_at >= everyone.computed_at  # counted for this user, not reused

@@ -278,6 +278,8 @@ if REDIS_URL:
 
 # Exports with more rows than this run as background jobs with a progress bar (core/jobs.py).
 TONGXIN_EXPORT_JOB_ROWS = int(os.environ.get("TONGXIN_EXPORT_JOB_ROWS", 20_000))
+# The leaders' overview and a leader's home figures are counted at most once a minute per user (0: every time).
+TONGXIN_OVERVIEW_CACHE_SECONDS = int(os.environ.get("TONGXIN_OVERVIEW_CACHE_SECONDS", 60))
 
 # How long personal data is kept (days; 0 = forever): core/retention.py and each app's retention.py.
 TONGXIN_RETENTION_DAYS = {
