@@ -28,12 +28,14 @@ def safe_cell(value):
     return value
 
 
+# The control characters XML 1.0 forbids (openpyxl's ILLEGAL_CHARACTERS_RE).
+_XML_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+
+
 def xlsx_text(value: str) -> str:
     """Text as an .xlsx cell can hold it: control characters that XML 1.0 forbids (\\x00–\\x08, \\x0b, \\x0c,
     \\x0e–\\x1f) are dropped, so one stray character in a stored name never breaks a whole export."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return _XML_ILLEGAL.sub("", value)
 
 
 EXPORT_CHUNK = 2_000
@@ -112,7 +114,12 @@ def excel_response(
             ws.write_string(0, col, xlsx_text(_convert(str(h), traditional)), bold)
         for r, row in enumerate(rows, start=1):
             for col, value in enumerate(row):
-                _xlsx_write(ws, r, col, _convert(value, traditional), formats)
+                # the common cell, a plain string, written straight away (about a million cells a 100,000-row export)
+                if type(value) is str and not traditional:
+                    if value:
+                        ws.write_string(r, col, _XML_ILLEGAL.sub("", value))
+                else:
+                    _xlsx_write(ws, r, col, _convert(value, traditional), formats)
         wb.close()
         with open(path, "rb") as f:
             content = f.read()
