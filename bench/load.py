@@ -4,7 +4,9 @@ to docs/benchmarks.md by bench/run.py). Bounded in time and users; traffic only 
 
 - mixed: PostgreSQL (`BENCH_LOAD_DATABASE_URL`, default database `tongxin_bench_load` on 127.0.0.1), city-scale
   data from generate_scale_data, the cache, sessions and job queue on Redis (`BENCH_REDIS_URL`, default db 9),
-  100 users with think time for `BENCH_LOAD_SECONDS` (default 90).
+  100 users with think time for `BENCH_LOAD_SECONDS` (default 90), then the same mix with no think time
+  (`BENCH_SATURATE_USERS`, default 20, for `BENCH_SATURATE_SECONDS`, default 60): the throughput.
+  `BENCH_LOAD_REUSE=1` keeps the previous run's database (only migrated), to measure a change quickly.
 - writers: SQLite (WAL, the default single-machine database), committee-scale data, 20 members answering
   invitations with no think time: every "database is locked" that reaches a user is counted.
 
@@ -124,62 +126,89 @@ def stop(procs) -> None:
             os.killpg(p.pid, signal.SIGKILL)
 
 
-def run_locust() -> dict:
-    users = 20 if MODE == "writers" else int(os.environ.get("BENCH_LOAD_USERS", 100))
-    seconds = int(os.environ.get("BENCH_LOAD_SECONDS", 30 if MODE == "writers" else 90))
+def run_locust(phase: str = "") -> dict:
+    """One locust run. `phase` "saturate" (mixed only): the same mix with no think time and fewer users
+    (`BENCH_SATURATE_USERS`, default 20), for the throughput the servers reach."""
+    saturate = phase == "saturate"
+    if MODE == "writers":
+        users, seconds = 20, int(os.environ.get("BENCH_LOAD_SECONDS", 30))
+    elif saturate:
+        users = int(os.environ.get("BENCH_SATURATE_USERS", 20))
+        seconds = int(os.environ.get("BENCH_SATURATE_SECONDS", 60))
+    else:
+        users, seconds = (
+            int(os.environ.get("BENCH_LOAD_USERS", 100)),
+            int(os.environ.get("BENCH_LOAD_SECONDS", 90)),
+        )
     e = env()
     e["LOAD_MODE"] = MODE
+    e["LOAD_THINK"] = "0" if saturate else "1"
     e["LOAD_MEMBERS"] = "100" if MODE == "writers" else "700"
     e["LOAD_UNITS"] = "8" if MODE == "writers" else "30"
+    prefix = VAR / f"locust{'-' + phase if phase else ''}"
     # Users arrive at 10 a second and the figures are reset once all have arrived: the logins of the ramp-up
     # (argon2, deliberately slow) are not the steady state being measured.
     subprocess.run(
         [str(BIN / "locust"), "-f", "bench/locustfile.py", "--headless", "-u", str(users), "-r", "10",
-         "--reset-stats", "-t", f"{seconds}s", "--host", HOST, "--csv", str(VAR / "locust"), "--only-summary",
+         "--reset-stats", "-t", f"{seconds}s", "--host", HOST, "--csv", str(prefix), "--only-summary",
          "--stop-timeout", "5"],
         cwd=ROOT, env=e, check=False,
     )  # fmt: skip
-    with open(VAR / "locust_stats.csv") as f:
+    with open(f"{prefix}_stats.csv") as f:
         rows = list(csv.DictReader(f))
-    return {"users": users, "seconds": seconds, "rows": rows}
+    return {"phase": phase, "users": users, "seconds": seconds, "rows": rows, "load": os.getloadavg()[0]}
 
 
-def report(result) -> str:
+def report(results) -> str:
     locked = sum((VAR / f"server{i}.log").read_text().count("database is locked") for i in range(2))
     lines = [f"## Load test: {MODE}", ""]
-    if MODE == "writers":
-        lines.append(
-            f"SQLite (WAL), committee-scale data, two app servers (1 worker × 4 threads each, one address), "
-            f"{result['users']} members answering invitations with no think time for {result['seconds']} s; "
-            f'"database is locked" in the servers\' logs: {locked}. Load average {os.getloadavg()[0]:.1f}.'
-        )
-    else:
-        lines.append(
-            f"PostgreSQL + Redis (cache, sessions, job queue), city-scale data, two app servers (1 worker × 4 "
-            f"threads each, one address), {result['users']} users with 1–5 s think time for {result['seconds']} s "
-            f"(members 60 %, staff 20 %, units 10 %, leader 10 %). Load average {os.getloadavg()[0]:.1f}."
-        )
-    lines += [
-        "",
-        "| request | count | failures | req/s | p50 ms | p95 ms | p99 ms |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for row in result["rows"]:
-        lines.append(
-            f"| {row['Name']} | {row['Request Count']} | {row['Failure Count']} | {float(row['Requests/s']):.1f} | "
-            f"{row['50%']} | {row['95%']} | {row['99%']} |"
-        )
-    return "\n".join(lines) + "\n"
+    for result in results:
+        if MODE == "writers":
+            lines.append(
+                f"SQLite (WAL), committee-scale data, two app servers (1 worker × 4 threads each, one address), "
+                f"{result['users']} members answering invitations with no think time for {result['seconds']} s; "
+                f'"database is locked" in the servers\' logs: {locked}. Load average {result["load"]:.1f}.'
+            )
+        elif result["phase"] == "saturate":
+            lines.append(
+                f"Saturation: the same servers and mix, {result['users']} users with no think time for "
+                f"{result['seconds']} s (the requests a second the two servers can serve). Load average "
+                f"{result['load']:.1f}."
+            )
+        else:
+            lines.append(
+                f"PostgreSQL + Redis (cache, sessions, job queue), city-scale data, two app servers (1 worker × 4 "
+                f"threads each, one address), {result['users']} users with 1–5 s think time for "
+                f"{result['seconds']} s (members 60 %, staff 20 %, units 10 %, leader 10 %). Load average "
+                f"{result['load']:.1f}."
+            )
+        lines += [
+            "",
+            "| request | count | failures | req/s | p50 ms | p95 ms | p99 ms |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for row in result["rows"]:
+            lines.append(
+                f"| {row['Name']} | {row['Request Count']} | {row['Failure Count']} | "
+                f"{float(row['Requests/s']):.1f} | {row['50%']} | {row['95%']} | {row['99%']} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
 
 
 def main() -> None:
-    fresh_database()
+    if os.environ.get("BENCH_LOAD_REUSE") and (VAR / "static").exists():
+        manage("migrate", "-v0")  # the data of the previous run, brought up to date (profiling a change)
+    else:
+        fresh_database()
     procs = servers()
     try:
-        result = run_locust()
+        results = [run_locust()]
+        if MODE == "mixed":
+            results.append(run_locust("saturate"))
     finally:
         stop(procs)
-    text = report(result)
+    text = report(results)
     (ROOT / "var" / f"bench-load-{MODE}.md").write_text(text)
     print(text)
 

@@ -3,6 +3,7 @@
 Members browse and answer invitations, staff work proposals and the roster, a unit reads its work list and
 proposals, a leader reads the overview — each with think time (1–5 s), as people use the platform.
 `LOAD_MODE=writers`: only members answering invitations, as fast as they can (the SQLite write test).
+`LOAD_THINK=0`: the same mix with no think time (the saturation run: how many requests a second the servers serve).
 """
 
 import os
@@ -15,6 +16,7 @@ PASSWORD = "Tongxin@2025"
 MEMBERS = int(os.environ.get("LOAD_MEMBERS", 700))
 UNITS = int(os.environ.get("LOAD_UNITS", 30))
 WRITERS = os.environ.get("LOAD_MODE") == "writers"
+THINK = between(1, 5) if os.environ.get("LOAD_THINK", "1") != "0" else constant(0)
 RESPOND = re.compile(r'action="(/activities/invitations/\d+/respond/)"')
 PROPOSAL = re.compile(r'href="(/proposals/\d+/)"')
 ACTIVITY = re.compile(r'href="(/activities/\d+/)"')
@@ -48,7 +50,7 @@ class Person(HttpUser):
 
 class Member(Person):
     weight = 0 if WRITERS else 12
-    wait_time = constant(0) if WRITERS else between(1, 5)
+    wait_time = constant(0) if WRITERS else THINK
 
     def login_name(self):
         self.username = f"m{random.randrange(MEMBERS):06d}"
@@ -79,7 +81,7 @@ class Writer(Member):
 
 class Staff(Person):
     weight = 0 if WRITERS else 4
-    wait_time = between(1, 5)
+    wait_time = THINK
 
     def login_name(self):
         self.username = "scale_staff"
@@ -109,7 +111,7 @@ class Staff(Person):
 
 class Unit(Person):
     weight = 0 if WRITERS else 2
-    wait_time = between(1, 5)
+    wait_time = THINK
 
     def login_name(self):
         self.username = f"unit{random.randrange(UNITS):03d}"
@@ -125,7 +127,7 @@ class Unit(Person):
 
 class Leader(Person):
     weight = 0 if WRITERS else 2
-    wait_time = between(1, 5)
+    wait_time = THINK
     overview = os.environ.get("LOAD_OVERVIEW", "/dashboard/")
 
     def login_name(self):
