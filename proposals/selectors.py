@@ -565,15 +565,10 @@ def home_cards(user) -> list[dict]:
         n = unit_worklist(user=user).filter(proposal__status=ProposalStatus.HANDLING).count()
         return [{"label": "待办理提案", "value": n, "url": reverse("proposals:unit_work")}]
     if user.role in (Role.MEMBER, Role.ADVISOR):
+        # Co-signatures to confirm and replies to rate are the home page's work queues (待确认联名, 待评价的答复),
+        # each titled with its count: no second count here that could disagree with them.
         mine = visible.filter(author__user=user).exclude(status=ProposalStatus.WITHDRAWN).count()
-        invited = Cosigner.objects.filter(person__user=user, status=CosignerStatus.INVITED).count()
-        to_rate = visible.filter(status=ProposalStatus.REPLIED).count()
-        cards = [{"label": "我的提案", "value": mine, "url": url + "?mine=1"}]
-        if invited:
-            cards.append({"label": "待确认联名", "value": invited, "url": url})
-        if to_rate:
-            cards.append({"label": "待评价答复", "value": to_rate, "url": url + "?status=replied"})
-        return cards
+        return [{"label": "我的提案", "value": mine, "url": url + "?mine=1"}]
     if user.is_office:
         counts = visible.aggregate(
             waiting=Count("id", filter=Q(status=ProposalStatus.SUBMITTED)),
