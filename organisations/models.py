@@ -1,5 +1,7 @@
 """Bodies across levels, and the one ownership/sharing model that every domain record uses."""
 
+import functools
+
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -132,7 +134,12 @@ class OwnedQuerySet(models.QuerySet):
             return self
         model = self.model
         if role in (Role.MEMBER, Role.ADVISOR):
-            return self.filter(model.person_q(user)).distinct() if model.person_lookups else self.none()
+            if not model.person_lookups:
+                return self.none()
+            mine = self.filter(model.person_q(user))
+            # DISTINCT only where a lookup crosses a to-many relation (e.g. co-signers): over plain foreign keys
+            # no row can appear twice, and SELECT DISTINCT over every column is a sort of wide rows.
+            return mine.distinct() if _fans_out(model) else mine
         org = user.organisation
         if org is None:
             return self.none()
@@ -181,6 +188,19 @@ class OwnedModel(TimeStampedModel):
         return Share.objects.filter(
             content_type=ContentType.objects.get_for_model(type(self)), object_id=self.pk
         ).select_related("organisation")
+
+
+@functools.cache
+def _fans_out(model) -> bool:
+    """Whether any of `model.person_lookups` crosses a to-many relation (so a join can repeat a row)."""
+    for lookup in model.person_lookups:
+        current = model
+        for part in lookup.split("__"):
+            field = current._meta.get_field(part)
+            if field.many_to_many or field.one_to_many:
+                return True
+            current = field.related_model
+    return False
 
 
 def _has_person(user) -> bool:
