@@ -57,6 +57,16 @@ class StopForm(forms.Form):
     programme = forms.CharField(label="行程安排", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
+class AnswerForForm(forms.Form):
+    """The answer a member gave by phone or in person, recorded by staff on the attendance page."""
+
+    answer = forms.ChoiceField(
+        label="回复", choices=[("confirm", "确认参加"), ("decline", "不参加"), ("leave", "请假")]
+    )
+    reason = forms.CharField(label="请假理由", max_length=500, required=False)
+    approve = forms.BooleanField(label="同时准假", required=False)
+
+
 class ReportForm(forms.Form):
     summary = forms.CharField(label="活动总结", widget=forms.Textarea)
     outcomes = forms.CharField(label="成果", widget=forms.Textarea, required=False)

@@ -33,6 +33,7 @@ urlpatterns = [
     path("files/<int:pk>/", views.file_download, name="file"),
     path("invitations/<int:pk>/respond/", views.respond, name="respond"),
     path("invitations/<int:pk>/leave/", views.decide_leave, name="decide_leave"),
+    path("invitations/<int:pk>/answer-for/", views.answer_for, name="answer_for"),
     path("invitations/<int:pk>/check-in/", views.staff_check_in, name="staff_check_in"),
     path("briefings/", views.briefing_list, name="briefings"),
     path("briefings/new/", views.briefing_new, name="briefing_new"),

@@ -328,7 +328,7 @@ _OBJECT_ROUTES: dict[str, tuple[str, ...]] = {
     ),
     "invitation": (
         "api:respond", "api:decide_leave", "api:staff_check_in", "activities:respond", "activities:decide_leave",
-        "activities:staff_check_in",
+        "activities:staff_check_in", "activities:answer_for",
     ),
     "proposal": (
         "api:get_proposal", "api:proposal_submit", "api:proposal_withdraw", "api:proposal_cosign",
