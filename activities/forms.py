@@ -1,5 +1,6 @@
 from django import forms
 
+from core.pickers import PickerSelectMultiple
 from members.models import Region, TermRoleKind
 from organisations.models import Organisation
 
@@ -45,8 +46,8 @@ class ActivityForm(forms.Form):
         label="协办单位",
         queryset=Organisation.objects.filter(is_active=True),
         required=False,
-        help_text="如区政协、统战部等；协办单位可查看本活动",
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="如区政协、统战部等；协办单位可查看本活动。输入名称搜索",
+        widget=PickerSelectMultiple("organisations:search"),
     )
 
 

@@ -6,6 +6,7 @@ app_name = "activities"
 urlpatterns = [
     path("", views.activity_list_view, name="list"),
     path("export.xlsx", views.activity_export, name="export"),
+    path("search/", views.activity_search, name="search"),
     path("new/", views.activity_edit, name="create"),
     path("kinds/", views.kind_list, name="kinds"),
     path("my/", views.my_activities, name="my"),

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core import permissions
+from core import permissions, pickers
 from core.actions import Action, ActionTable
 from core.errors import DomainError, PermissionRefused
 from core.exports import excel_response, pdf_response, stream
@@ -76,6 +76,25 @@ def activity_list_view(request):
             "can_export": permissions.can(request.user, "export", Activity),
         },
     )
+
+
+def activity_label(activity) -> str:
+    """An activity as a picker shows it: its date and title."""
+    return f"{timezone.localtime(activity.starts_at):%Y-%m-%d} {activity.title}"
+
+
+@login_required
+def activity_search(request):
+    """A picker's search: at most 20 activities the user may see whose title, place or kind contains `q`
+    (`?cancelled=0` leaves out cancelled ones), newest first, as JSON."""
+    permissions.require(request.user, "view", Activity)
+    found = selectors.activity_list(
+        user=request.user,
+        q=request.GET.get("q", "").strip(),
+        counts=False,
+        cancelled=request.GET.get("cancelled", ""),
+    )
+    return pickers.results(found[: pickers.LIMIT], label=activity_label)
 
 
 @login_required
