@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from core.pickers import PickerSelect
 from core.roles import Role
 from organisations.models import Organisation
 
@@ -43,7 +44,10 @@ class UserForm(forms.Form):
     full_name = forms.CharField(label="姓名", max_length=100, required=False)
     role = forms.ChoiceField(label="角色", choices=Role.choices)
     organisation = forms.ModelChoiceField(
-        label="所属机构", queryset=Organisation.objects.all(), required=False
+        label="所属机构",
+        queryset=Organisation.objects.all(),
+        required=False,
+        widget=PickerSelect("organisations:search"),
     )
     email = forms.EmailField(label="电子邮箱", required=False)
     phone = forms.CharField(label="手机", max_length=30, required=False)

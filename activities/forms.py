@@ -1,5 +1,6 @@
 from django import forms
 
+from core.pickers import PickerSelectMultiple
 from members.models import Region, TermRoleKind
 from organisations.models import Organisation
 
@@ -45,8 +46,8 @@ class ActivityForm(forms.Form):
         label="协办单位",
         queryset=Organisation.objects.filter(is_active=True),
         required=False,
-        help_text="如区政协、统战部等；协办单位可查看本活动",
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="如区政协、统战部等；协办单位可查看本活动。输入名称搜索",
+        widget=PickerSelectMultiple("organisations:search"),
     )
 
 
@@ -55,6 +56,16 @@ class StopForm(forms.Form):
     start_date = forms.DateField(label="开始日期", widget=DateInput())
     end_date = forms.DateField(label="结束日期", widget=DateInput())
     programme = forms.CharField(label="行程安排", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class AnswerForForm(forms.Form):
+    """The answer a member gave by phone or in person, recorded by staff on the attendance page."""
+
+    answer = forms.ChoiceField(
+        label="回复", choices=[("confirm", "确认参加"), ("decline", "不参加"), ("leave", "请假")]
+    )
+    reason = forms.CharField(label="请假理由", max_length=500, required=False)
+    approve = forms.BooleanField(label="同时准假", required=False)
 
 
 class ReportForm(forms.Form):

@@ -364,13 +364,41 @@ def _check_answer_window(invitation: Invitation, actor, answer: str) -> None:
 ANSWERS = {"confirm": "确认参加", "decline": "不参加", "leave": "请假"}
 
 
+def _for_someone_else(actor, invitation: Invitation) -> bool:
+    """Staff recording the answer a member gave by phone or in person (the actor is not the invitee)."""
+    return invitation.person.user_id != getattr(actor, "pk", None)
+
+
+def _answered_for_note(actor, invitation: Invitation, what: str) -> str:
+    """The log line of an answer recorded for a member: who recorded it, for whom, what."""
+    return f"由工作人员{actor.display_name}代为登记：{invitation.person.name}{what}"
+
+
+def _tell_answered_for(invitation: Invitation, what: str, note: str) -> None:
+    """The member learns what staff recorded for them (in-app, and by email if they chose so)."""
+    activity = invitation.activity
+    notify(
+        [invitation.person],
+        "activities.answered_for",
+        activity,
+        title=f"工作人员已为您登记{what}：{activity.title}",
+        body=note,
+        url=reverse("activities:my"),
+    )
+
+
 @transaction.atomic
-def invitation_respond(*, actor, invitation: Invitation, answer: str, reason: str = "") -> Invitation:
+def invitation_respond(
+    *, actor, invitation: Invitation, answer: str, reason: str = "", tell: bool = True
+) -> Invitation:
     """The invitee (or staff on their behalf) answers: confirm, decline or ask for leave (with a reason).
 
     Confirming when the quota is full puts the person on the waiting list. A confirmed person who
     declines or asks for leave frees a place, which goes to the first on the waiting list in the same
     transaction. Members may not confirm or decline after the sign-up deadline (leave: until the start).
+    An answer staff record for a member names them in the log and the invitation's history ("由工作人员张三代为
+    登记：…") and tells the member; a leave request tells the organiser's other staff. `tell=False`: nobody is
+    told here (`invitation_answer_for` approving at once tells the member itself).
     """
     invitation = _load(invitation)
     permissions.require(actor, "respond", invitation)  # permission first, then the input
@@ -382,47 +410,79 @@ def invitation_respond(*, actor, invitation: Invitation, answer: str, reason: st
     _check_answer_window(invitation, actor, answer)
     now = timezone.now()
     held_place = invitation.status in HOLDS_PLACE
+    reason = (reason or "").strip()
     if answer == "confirm":
-        if invitation.status == S.CONFIRMED:
+        if invitation.status in (S.CONFIRMED, S.WAITLISTED):
             return invitation
         full = activity.quota is not None and _places_taken(activity) >= activity.quota
         target = S.WAITLISTED if full else S.CONFIRMED
-        if invitation.status == S.WAITLISTED:
-            return invitation
-
-        def apply(inv):
-            inv.responded_at = now
-            inv.waitlisted_at = now if target == S.WAITLISTED else None
-
-        result = INVITATION.transition(invitation, target, actor=actor, apply=apply)
     elif answer == "decline":
-
-        def apply(inv):
-            inv.responded_at = now
-            inv.waitlisted_at = None
-
-        result = INVITATION.transition(invitation, S.DECLINED, actor=actor, apply=apply)
+        target = S.DECLINED
     else:
-        reason = (reason or "").strip()
         if not reason:
             raise DomainError("请填写请假理由。", field="reason")
+        target = S.LEAVE_REQUESTED
+    what = "请假" if answer == "leave" else INVITATION.labels[target]
+    for_someone = _for_someone_else(actor, invitation)
+    if for_someone:
+        note = _answered_for_note(actor, invitation, f"{what}，理由：{reason}" if reason else what)
+    else:
+        note = reason
 
-        def apply(inv):
-            inv.responded_at = now
+    def apply(inv):
+        inv.responded_at = now
+        inv.waitlisted_at = now if target == S.WAITLISTED else None
+        if answer == "leave":
             inv.leave_reason = reason
-            inv.waitlisted_at = None
+        inv._change_reason = note or None  # the invitation's history says it too, naming who recorded it
+        inv._history_user = actor
 
-        result = INVITATION.transition(invitation, S.LEAVE_REQUESTED, actor=actor, note=reason, apply=apply)
+    result = INVITATION.transition(invitation, target, actor=actor, note=note, apply=apply)
+    if tell and for_someone:
+        _tell_answered_for(invitation, what, note)
+    if tell and answer == "leave":
         notify(
-            _organiser_staff_users(activity),
+            _organiser_staff_users(activity).exclude(pk=actor.pk),
             "activities.leave_requested",
             activity,
             title=f"请假申请：{invitation.person.name} · {activity.title}",
-            body=reason,
+            body=note,
             url=reverse("activities:attendance", args=[activity.pk]),
         )
     if held_place:
         _promote_next(activity, actor)
+    return result
+
+
+@transaction.atomic
+def invitation_answer_for(
+    *, actor, invitation: Invitation, answer: str, reason: str = "", approve: bool = False
+) -> Invitation:
+    """Staff of the organising body (or admin) record the answer a member gave by phone or in person: 代为确认,
+    代为不参加, 代为请假 (with the reason the member gave). The same rules as the member's own answer (not once
+    the activity is cancelled or has ended; the sign-up deadline binds members only) and the same workflow
+    table; the log and the invitation's history name the staff member and the member, and the member is told.
+
+    A leave recorded so waits for a decision like any other, unless `approve`: then it is approved in the same
+    step, as two transitions of the table (请假, 准假), each logged, and the member is told once.
+    Checks `manage` first (a member may not use this door even for their own invitation)."""
+    invitation = _load(invitation)
+    permissions.require(actor, "manage", invitation)  # permission first, then the input
+    if not _for_someone_else(actor, invitation):
+        raise DomainError("请在“我的活动”中回复本人的邀请。")
+    if approve and answer != "leave":
+        raise DomainError("只有代为请假时可以同时准假。", field="approve")
+    result = invitation_respond(
+        actor=actor, invitation=invitation, answer=answer, reason=reason, tell=not approve
+    )
+    if approve:
+        note = _answered_for_note(actor, invitation, f"请假并准假，理由：{result.leave_reason}")
+
+        def apply(inv):
+            inv._change_reason, inv._history_user = note, actor
+
+        result = INVITATION.transition(result, S.LEAVE_APPROVED, actor=actor, note=note, apply=apply)
+        _tell_answered_for(invitation, "请假（已准假）", note)
     return result
 
 

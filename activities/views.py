@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core import permissions
+from core import permissions, pickers
 from core.actions import Action, ActionTable
 from core.errors import DomainError, PermissionRefused
 from core.exports import excel_response, pdf_response, stream
@@ -26,7 +26,7 @@ from members.models import Person
 from members.selectors import person_scope
 
 from . import ics, selectors, services
-from .forms import ActivityForm, BriefingForm, FileForm, KindForm, ReportForm, StopForm
+from .forms import ActivityForm, AnswerForForm, BriefingForm, FileForm, KindForm, ReportForm, StopForm
 from .models import Activity, ActivityFile, ActivityKind, Briefing, Invitation, TripStop
 from .models import InvitationStatus as S
 from .workflows import INVITATION
@@ -76,6 +76,25 @@ def activity_list_view(request):
             "can_export": permissions.can(request.user, "export", Activity),
         },
     )
+
+
+def activity_label(activity) -> str:
+    """An activity as a picker shows it: its date and title."""
+    return f"{timezone.localtime(activity.starts_at):%Y-%m-%d} {activity.title}"
+
+
+@login_required
+def activity_search(request):
+    """A picker's search: at most 20 activities the user may see whose title, place or kind contains `q`
+    (`?cancelled=0` leaves out cancelled ones), newest first, as JSON."""
+    permissions.require(request.user, "view", Activity)
+    found = selectors.activity_list(
+        user=request.user,
+        q=request.GET.get("q", "").strip(),
+        counts=False,
+        cancelled=request.GET.get("cancelled", ""),
+    )
+    return pickers.results(found[: pickers.LIMIT], label=activity_label)
 
 
 @login_required
@@ -148,7 +167,19 @@ def activity_detail(request, pk: int):
 
 def _answer_actions(invitation, user):
     """Which answer buttons a person sees on their invitation."""
-    allowed = {t.target for t in INVITATION.allowed(invitation, user)}
+    return _answers({t.target for t in INVITATION.allowed(invitation, user)})
+
+
+def _answers_for_members() -> dict[str, list[str]]:
+    """Per status, the answers staff may record for a member (代为确认 / 代为不参加 / 代为请假): the member's own
+    answers of the workflow table, so the buttons follow the table (the service checks again)."""
+    return {
+        status: _answers({t.target for t in INVITATION.targets_from(status) if t.action == "respond"})
+        for status in S.values
+    }
+
+
+def _answers(allowed) -> list[str]:
     out = []
     if S.CONFIRMED in allowed or S.WAITLISTED in allowed:
         out.append("confirm")
@@ -380,6 +411,13 @@ def attendance(request, pk: int):
     qs = selectors.invitations_of(user=request.user, activity=activity, status=status, q=q)
     page = paginate(request, qs, per_page=100)
     now = timezone.now()
+    ended = activity.ends_at < now
+    # Checking in and managing invitations are both the organiser's staff (activities.permissions): one check
+    # for the page, none per row.
+    can_manage = permissions.can(request.user, "check_in", activity)
+    offers = _answers_for_members() if can_manage and not ended and not activity.is_cancelled else {}
+    for inv in page:
+        inv.answer_for = offers.get(inv.status, [])
     return render(
         request,
         "activities/attendance.html",
@@ -390,9 +428,9 @@ def attendance(request, pk: int):
             "q": q,
             "statuses": S.choices,
             "query": query_without_page(request),
-            "can_manage": permissions.can(request.user, "check_in", activity),
+            "can_manage": can_manage,
             "can_export": permissions.can(request.user, "export", activity),
-            "ended": activity.ends_at < now,
+            "ended": ended,
             # The check-in window (activities.services): 代签到 inside it, a paper-sheet entry with a reason after.
             "started": now >= activity.starts_at - services.CHECK_IN_EARLY,
             "late": now > activity.ends_at + services.CHECK_IN_LATE,
@@ -487,6 +525,16 @@ INVITATION_ACTIONS = ActionTable(
             success=lambda r, inv, message: message,
             next_url=lambda r, inv, result: safe_next(r, _attendance_url(r, inv.activity)),
         ),
+        "answer_for": Action(
+            label="代为登记",
+            perm="manage",
+            form=AnswerForForm,
+            run=lambda r, inv, d: services.invitation_answer_for(actor=r.user, invitation=inv, **d),
+            success=lambda r, inv, result: (
+                f"已代{inv.person.name}登记：{result.get_status_display()}，并已通知本人。"
+            ),
+            next_url=lambda r, inv, result: safe_next(r, _attendance_url(r, inv.activity)),
+        ),
         "check_in": Action(
             label="签到",
             perm="check_in",
@@ -505,6 +553,7 @@ INVITATION_ACTIONS = ActionTable(
 )
 respond = INVITATION_ACTIONS.view("respond")
 decide_leave = INVITATION_ACTIONS.view("decide_leave")
+answer_for = INVITATION_ACTIONS.view("answer_for")
 staff_check_in = INVITATION_ACTIONS.view("check_in")
 
 

@@ -4,12 +4,15 @@ from django import forms
 
 from activities.models import Activity
 from activities.selectors import activity_list
-from core.pickers import searchable
+from core.pickers import PickerSelect, searchable
 from members.models import Person
 from organisations.models import Organisation, OrgKind
 
 from . import items as catalogue
 from .models import DonorKind, Programme, RuleSet
+
+# The bodies that give as a body (社团、机构 …), chosen by search: there are thousands of associations.
+DONOR_ORG_KINDS = (OrgKind.ASSOCIATION, OrgKind.INSTITUTION, OrgKind.OTHER)
 
 NUMBER = {"step": "any", "inputmode": "decimal"}
 
@@ -138,7 +141,8 @@ class DonationForm(forms.Form):
     )  # fmt: skip
     donor_org = forms.ModelChoiceField(
         label="捐赠社团/机构", required=False,
-        queryset=Organisation.objects.filter(kind__in=[OrgKind.ASSOCIATION, OrgKind.INSTITUTION, OrgKind.OTHER]),
+        queryset=Organisation.objects.filter(kind__in=DONOR_ORG_KINDS),
+        widget=PickerSelect("organisations:search", params=f"kinds={','.join(DONOR_ORG_KINDS)}"),
     )  # fmt: skip
     amount = forms.CharField(label="金额（元）", required=False, widget=forms.TextInput(attrs=NUMBER))
     volunteer_hours = forms.CharField(
@@ -151,7 +155,12 @@ class DonationForm(forms.Form):
     recipient = forms.CharField(label="受赠方", max_length=200)
     place = forms.CharField(label="地点", max_length=200, required=False)
     date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
-    activity = forms.ModelChoiceField(label="来源活动", queryset=Activity.objects.none(), required=False)
+    activity = forms.ModelChoiceField(
+        label="来源活动",
+        queryset=Activity.objects.none(),
+        required=False,
+        widget=PickerSelect("activities:search", params="cancelled=0"),
+    )
     description = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, user=None, **kwargs):

@@ -1,6 +1,6 @@
 from django import forms
 
-from core.pickers import searchable
+from core.pickers import PickerSelect, searchable
 from members.models import Person
 from organisations.models import Organisation, OrgLevel
 
@@ -47,8 +47,9 @@ class MeetingForm(forms.Form):
         from activities.models import Activity
 
         super().__init__(*args, **kwargs)
-        self.fields["activity"].queryset = (
-            Activity.objects.visible_to(user).only("id", "title", "starts_at").order_by("-starts_at")[:200]
+        # Searched, not listed (core.pickers): validated against every activity the user may see.
+        searchable(self.fields["activity"], "activities:search").queryset = (
+            Activity.objects.visible_to(user).only("id", "title", "starts_at").order_by("-starts_at")
         )
 
 
@@ -172,7 +173,12 @@ class ResearchForm(forms.Form):
 class ResearchTransitionForm(forms.Form):
     target = forms.ChoiceField(label="操作", choices=ResearchStatus.choices)
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    adopted_by = forms.ModelChoiceField(label="采纳单位", queryset=Organisation.objects.all(), required=False)
+    adopted_by = forms.ModelChoiceField(
+        label="采纳单位",
+        queryset=Organisation.objects.filter(is_active=True),
+        required=False,
+        widget=PickerSelect("organisations:search"),
+    )
     adopted_level = forms.ChoiceField(
         label="采纳层级", choices=[("", "按采纳单位")] + OrgLevel.choices, required=False
     )

@@ -17,7 +17,6 @@ from core.http import safe_next
 from core.pagination import paginate, query_without_page
 from core.sorting import apply_sort
 from core.workflow import log_for
-from organisations.models import Organisation
 
 from . import selectors, services
 from .diff import side_by_side
@@ -921,9 +920,6 @@ def research_detail(request, pk: int):
                 Proposal.objects.visible_to(user).only("id", "title").order_by("-id")[:100]
             )
             if can_edit
-            else [],
-            "orgs": list(Organisation.objects.only("id", "name").order_by("path"))
-            if any(a.target == ResearchStatus.ADOPTED for a in RESEARCH.allowed(topic, user))
             else [],
         },
     )

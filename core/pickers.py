@@ -7,11 +7,30 @@ queryset: a posted id is validated against it (so against what the user may see)
 A search endpoint answers `{"results": [{"id": 1, "text": "…"}]}` with at most `LIMIT` results (`results`).
 """
 
+import unicodedata
+
 from django import forms
+from django.db.models import Q
 from django.http import JsonResponse
 from django.urls import reverse
 
+from .text import to_simplified, to_traditional
+
 LIMIT = 20
+
+
+def name_contains(q: str, *fields: str) -> Q:
+    """A search for names kept as written, without a normalised search column (accounts, contacts): any of
+    `fields` contains `q` as typed, in Simplified or in Traditional (full-width folded, spaces dropped).
+    An empty `q` matches everything."""
+    text = "".join(unicodedata.normalize("NFKC", q or "").split())
+    if not text:
+        return Q()
+    match = Q()
+    for variant in {text, to_simplified(text), to_traditional(text)}:
+        for field in fields:
+            match |= Q(**{f"{field}__icontains": variant})
+    return match
 
 
 class _Picker:

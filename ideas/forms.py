@@ -1,5 +1,6 @@
 from django import forms
 
+from core.pickers import PickerSelect
 from organisations.models import Organisation
 
 from . import captcha
@@ -53,7 +54,10 @@ class TransitionForm(forms.Form):
     target = forms.ChoiceField(label="操作", choices=IdeaStatus.choices)
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     forwarded_to = forms.ModelChoiceField(
-        label="转交部门", queryset=Organisation.objects.filter(is_handling_unit=True), required=False
+        label="转交部门",
+        queryset=Organisation.objects.filter(is_handling_unit=True),
+        required=False,
+        widget=PickerSelect("organisations:search", params="units=1"),
     )
 
 

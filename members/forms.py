@@ -2,6 +2,7 @@ from django import forms
 
 from core.errors import DomainError
 from core.forms import VersionField
+from core.pickers import PickerSelect
 from organisations.models import Organisation, OrgKind
 
 from .dates import parse_loose_date
@@ -56,7 +57,9 @@ class PersonForm(forms.Form):
 
 class PositionForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        label="社团/组织", queryset=Organisation.objects.filter(kind=OrgKind.ASSOCIATION).order_by("name")
+        label="社团/组织",
+        queryset=Organisation.objects.filter(kind=OrgKind.ASSOCIATION).order_by("name"),
+        widget=PickerSelect("organisations:search", params=f"kinds={OrgKind.ASSOCIATION}"),
     )
     title = forms.CharField(label="职务", max_length=60)
     start_date = forms.DateField(
@@ -81,7 +84,9 @@ class ImportUploadForm(forms.Form):
 
 class CommitteeForm(forms.Form):
     committee = forms.ModelChoiceField(
-        label="专门委员会", queryset=Organisation.objects.filter(kind=OrgKind.COMMITTEE).order_by("path")
+        label="专门委员会",
+        queryset=Organisation.objects.filter(kind=OrgKind.COMMITTEE).order_by("path"),
+        widget=PickerSelect("organisations:search", params=f"kinds={OrgKind.COMMITTEE}"),
     )
     position = forms.ChoiceField(label="职务", choices=CommitteePosition.choices)
     term = forms.ModelChoiceField(label="届次", queryset=Term.objects.all(), required=False)

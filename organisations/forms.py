@@ -1,5 +1,7 @@
 from django import forms
 
+from core.pickers import PickerSelect
+
 from .models import Organisation, OrgKind, OrgLevel
 
 
@@ -11,6 +13,11 @@ class OrganisationForm(forms.Form):
     )
     kind = forms.ChoiceField(label="类别", choices=OrgKind.choices)
     level = forms.ChoiceField(label="层级", choices=OrgLevel.choices, initial=OrgLevel.NONE)
-    parent = forms.ModelChoiceField(label="上级机构", queryset=Organisation.objects.all(), required=False)
+    parent = forms.ModelChoiceField(
+        label="上级机构",
+        queryset=Organisation.objects.all(),
+        required=False,
+        widget=PickerSelect("organisations:search"),
+    )
     is_handling_unit = forms.BooleanField(label="可作为承办单位", required=False)
     is_active = forms.BooleanField(label="启用", required=False, initial=True)

@@ -1,6 +1,8 @@
+from collections.abc import Iterable
+
 from core.text import normalise
 
-from .models import Organisation
+from .models import Organisation, OrgKind
 
 
 def organisation_list(
@@ -39,12 +41,18 @@ def organisation_by_name(name: str) -> Organisation | None:
     return None
 
 
-def organisation_search(user, q: str = "", *, handling_units: bool = False, limit: int = 20):
-    """Active bodies the user may see whose names contain `q` (any script), handling units only when asked;
-    at most `limit`, in tree order (a picker's answer)."""
+def organisation_search(
+    user, q: str = "", *, handling_units: bool = False, kinds: Iterable[str] = (), limit: int = 20
+):
+    """Active bodies the user may see whose names contain `q` (any script), handling units only when asked,
+    of the given `kinds` only when given (unknown kinds are ignored); at most `limit`, in tree order (a
+    picker's answer)."""
     qs = Organisation.objects.visible_to(user).filter(is_active=True)
     if q and normalise(q):
         qs = qs.filter(search_text__contains=normalise(q))
     if handling_units:
         qs = qs.filter(is_handling_unit=True)
+    kinds = [k for k in kinds if k in OrgKind.values]
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
     return qs.order_by("path")[:limit]

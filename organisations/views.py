@@ -140,9 +140,13 @@ def organisation_edit(request, pk: int | None = None):
 
 @login_required
 def organisation_search_view(request):
-    """A picker's search: at most 20 bodies (`?units=1`: handling units only) as JSON."""
+    """A picker's search: at most 20 bodies (`?units=1`: handling units only; `?kinds=cppcc,committee`: of
+    those kinds only) as JSON."""
     permissions.require(request.user, "view", Organisation)
     found = organisation_search(
-        request.user, request.GET.get("q", ""), handling_units=request.GET.get("units") == "1"
+        request.user,
+        request.GET.get("q", ""),
+        handling_units=request.GET.get("units") == "1",
+        kinds=request.GET.get("kinds", "").split(",")[:10],
     )
     return pickers.results(found, label=lambda org: org.display_name)

@@ -4,13 +4,12 @@ import datetime as dt
 
 from django import forms
 
-from accounts.models import User
+from accounts.selectors import active_leaders
 from activities.models import Activity
 from core.forms import VersionField
 from core.pickers import PickerSelect, PickerSelectMultiple
-from core.roles import Role
 from members.models import Person, Session
-from organisations.models import Organisation
+from organisations.models import Organisation, OrgKind
 
 from .models import (
     BODY_MAX,
@@ -27,6 +26,9 @@ from .models import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"})
+
+# The bodies a proposal may be jointly put forward with (跨层级联名): CPPCCs and their committees.
+COSPONSOR_KINDS = (OrgKind.CPPCC, OrgKind.COMMITTEE)
 
 
 def _units():
@@ -109,9 +111,9 @@ class CosignForm(forms.Form):
 class CosponsorForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label="联合提出单位",
-        queryset=Organisation.objects.filter(kind__in=["cppcc", "committee"], is_active=True).order_by(
-            "path"
-        ),
+        queryset=Organisation.objects.filter(kind__in=COSPONSOR_KINDS, is_active=True).order_by("path"),
+        widget=PickerSelect("organisations:search", params=f"kinds={','.join(COSPONSOR_KINDS)}"),
+        help_text="输入政协或专门委员会名称搜索",
     )
 
 
@@ -164,7 +166,10 @@ class MergeForm(forms.Form):
 
 class KeyForm(forms.Form):
     supervisors = forms.ModelMultipleChoiceField(
-        label="督办领导", queryset=User.objects.filter(role=Role.LEADER, is_active=True).order_by("username")
+        label="督办领导",
+        queryset=active_leaders(),
+        widget=PickerSelectMultiple("proposals:supervisor_search"),
+        help_text="输入领导姓名搜索",
     )
     note = forms.CharField(label="说明", required=False)
 
@@ -295,6 +300,7 @@ class OutcomeForm(forms.Form):
         label="采纳单位",
         queryset=Organisation.objects.filter(is_active=True).order_by("path"),
         required=False,
+        widget=PickerSelect("organisations:search"),
     )
     adopted_level = forms.ChoiceField(
         label="采纳层级", choices=[("", "—")] + AdoptionLevel.choices, required=False

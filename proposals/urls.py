@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.proposal_edit, name="create"),
     path("similar/", views.similar_check, name="similar"),
     path("search/", views.proposal_search, name="search"),
+    path("supervisors/search/", views.supervisor_search, name="supervisor_search"),
     path("work/", views.unit_work, name="unit_work"),
     path("deadlines/", views.deadlines, name="deadlines"),
     path("<int:pk>/", views.proposal_detail, name="detail"),

@@ -639,6 +639,16 @@ def proposal_search(request):
 
 
 @login_required
+def supervisor_search(request):
+    """A picker's search for a key proposal's supervising leaders: at most 20 active leaders as JSON, for whoever
+    may designate key proposals (their names and bodies only)."""
+    from accounts.selectors import leader_label, leader_search
+
+    permissions.require(request.user, "designate_key", Proposal)
+    return pickers.results(leader_search(request.GET.get("q", "")), label=leader_label)
+
+
+@login_required
 def cosigner_search(request, pk: int):
     """A picker's search for co-signers: at most 20 persons of the proposal's body's roster (with or without a
     login), names and sectors only; for whoever may edit the proposal."""

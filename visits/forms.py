@@ -99,7 +99,8 @@ class RequestForm(forms.Form):
         if persons is None:  # the whole visible roster: searched, not listed
             searchable(self.fields["person"], "members:search")
         self.fields["owner"].queryset = visitors_choices(user)
-        self.fields["helping_org"].queryset = Organisation.objects.visible_to(user).filter(is_active=True)
+        orgs = Organisation.objects.visible_to(user).filter(is_active=True)
+        searchable(self.fields["helping_org"], "organisations:search").queryset = orgs
         if editing:
             del self.fields["person"]
 
@@ -132,7 +133,8 @@ class LiaisonLinkForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.visible_to(user).filter(is_active=True)
+        orgs = Organisation.objects.visible_to(user).filter(is_active=True)
+        searchable(self.fields["organisation"], "organisations:search").queryset = orgs
         self.fields["liaison"].queryset = visitors_choices(user)
 
 
@@ -147,14 +149,9 @@ class LiaisonEventForm(forms.Form):
     date = forms.DateField(label="日期", widget=DateInput())
     kind = forms.ChoiceField(label="类型", choices=LiaisonEventKind.choices)
     title = forms.CharField(label="名称", max_length=200)
-    organisations = forms.ModelMultipleChoiceField(
-        label="联谊单位", queryset=Organisation.objects.none(), widget=forms.SelectMultiple(attrs={"size": 8})
-    )
+    organisations = forms.ModelMultipleChoiceField(label="联谊单位", queryset=Organisation.objects.none())
     contacts = forms.ModelMultipleChoiceField(
-        label="对方人员",
-        queryset=LiaisonContact.objects.none(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
+        label="对方人员", queryset=LiaisonContact.objects.none(), required=False
     )
     participants = _UserChoice(
         label="本会参加人员", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
@@ -169,9 +166,11 @@ class LiaisonEventForm(forms.Form):
         from activities.models import Activity
 
         super().__init__(*args, **kwargs)
-        self.fields["activity"].queryset = Activity.objects.visible_to(user).order_by("-starts_at")
-        self.fields["organisations"].queryset = Organisation.objects.visible_to(user).filter(is_active=True)
-        self.fields["contacts"].queryset = LiaisonContact.objects.visible_to(user).select_related(
-            "organisation"
-        )
+        activities = Activity.objects.visible_to(user).order_by("-starts_at")
+        searchable(self.fields["activity"], "activities:search").queryset = activities
+        orgs = Organisation.objects.visible_to(user).filter(is_active=True)
+        searchable(self.fields["organisations"], "organisations:search").queryset = orgs
+        searchable(
+            self.fields["contacts"], "visits:contact_search"
+        ).queryset = LiaisonContact.objects.visible_to(user).select_related("organisation")
         self.fields["participants"].queryset = visitors_choices(user)

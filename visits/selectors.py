@@ -103,6 +103,21 @@ def visits_of_person(*, user, person: Person, limit: int = 20):
     )
 
 
+def contact_search(user, q: str = "", *, limit: int = 20):
+    """Contacts of partner bodies the user may see whose name or body contains `q` (either script), active
+    first, at most `limit` (a picker's answer; names and bodies only, never the phone)."""
+    from core.pickers import name_contains
+
+    qs = LiaisonContact.objects.visible_to(user).select_related("organisation")
+    if q.strip():
+        qs = qs.filter(name_contains(q, "name") | Q(organisation__search_text__contains=normalise(q)))
+    return qs.order_by("-is_active", "organisation__path", "name", "id")[:limit]
+
+
+def contact_label(contact) -> str:
+    return f"{contact.name}（{contact.organisation.display_name}）"
+
+
 def visitors_choices(user):
     """Leaders and staff the user may pick as visitors, owners or liaison persons."""
     return (

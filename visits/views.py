@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core import permissions
+from core import permissions, pickers
 from core.actions import Action, ActionTable
 from core.errors import DomainError
 from core.exports import excel_response, stream
@@ -821,6 +821,15 @@ def liaison_link_edit(request):
         "visits/simple_form.html",
         {"form": form, "title": "联谊单位与本会联络人", "back": "visits:liaison"},
     )
+
+
+@login_required
+def contact_search(request):
+    """A picker's search: at most 20 contacts of partner bodies the user may see (names and bodies, never
+    phones) as JSON."""
+    permissions.require(request.user, "view", LiaisonContact)
+    found = selectors.contact_search(request.user, request.GET.get("q", ""))
+    return pickers.results(found, label=selectors.contact_label)
 
 
 @login_required

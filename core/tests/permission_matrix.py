@@ -240,6 +240,7 @@ PAGES: dict[str, dict[str, object]] = {
     "members:merge": _row("L 405 405 405 405 405 405 405"),
     "activities:list": _row("L 200 200 200 200 200 403 200"),
     "activities:export": _row("L 200 200 200 403 403 403 403"),
+    "activities:search": _row("L 200 200 200 200 200 403 200"),
     "activities:create": _row("L 200 200 403 403 403 403 403"),
     "activities:kinds": _row("L 200 200 200 200 200 403 200"),
     "activities:my": _row("L 200 200 200 200 200 403 200"),
@@ -255,6 +256,7 @@ PAGES: dict[str, dict[str, object]] = {
     "proposals:create": _row("L 200 200 403 200 200 403 403"),
     "proposals:similar": _row("L 405 405 405 405 405 405 405"),
     "proposals:search": _row("L 200 200 200 200 200 200 200"),
+    "proposals:supervisor_search": _row("L 200 200 403 403 403 403 403"),
     "proposals:unit_work": _row("L 302 302 302 302 302 200 302"),
     "proposals:deadlines": _row("L 200 200 200 403 403 403 403"),
     "ideas:list": _row("L 200 200 200 200 200 200 200"),
@@ -274,6 +276,7 @@ PAGES: dict[str, dict[str, object]] = {
     "visits:request_export": _row("L 200 200 200 403 403 403 403"),
     "visits:request_create": _row("L 200 200 200 200 200 403 403"),
     "visits:liaison": _row("L 200 200 200 403 403 403 403"),
+    "visits:contact_search": _row("L 200 200 200 403 403 403 403"),
     "visits:liaison_link": _row("L 200 200 200 403 403 403 403"),
     "visits:liaison_events": _row("L 200 200 200 403 403 403 403"),
     "visits:liaison_event_export": _row("L 200 200 200 403 403 403 403"),
@@ -328,7 +331,7 @@ _OBJECT_ROUTES: dict[str, tuple[str, ...]] = {
     ),
     "invitation": (
         "api:respond", "api:decide_leave", "api:staff_check_in", "activities:respond", "activities:decide_leave",
-        "activities:staff_check_in",
+        "activities:staff_check_in", "activities:answer_for",
     ),
     "proposal": (
         "api:get_proposal", "api:proposal_submit", "api:proposal_withdraw", "api:proposal_cosign",

@@ -118,3 +118,92 @@ def test_assigning_posts_units_chosen_in_the_picker(client, users, orgs, session
     assert response.status_code == 302
     assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.HANDLING
     assert Person.objects.exists()
+
+
+# ---------------------------------------------------------------- supervisors and co-sponsors (issue 12 leftovers)
+
+
+def _leaders(orgs, names):
+    from accounts.models import User
+    from core.roles import Role
+
+    return User.objects.bulk_create(
+        [
+            User(username=f"leader_{i}", full_name=name, role=Role.LEADER, organisation=orgs.city)
+            for i, name in enumerate(names)
+        ]
+    )
+
+
+def _select(html, name):
+    return re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
+
+
+def test_the_key_proposal_form_does_not_list_the_leaders(client, users, orgs, session):
+    _leaders(orgs, [f"领导{i:03d}" for i in range(200)])
+    proposal = f.filed(users, orgs)
+    html = login_client(client, users["staff"]).get(reverse("proposals:detail", args=[proposal.pk])).content
+    select = _select(html.decode(), "key-supervisors")
+    assert 'data-picker-url="/proposals/supervisors/search/"' in select.group(0)
+    assert select.group(1).count("<option") == 0 and "领导" not in select.group(1)
+
+
+def test_the_supervisor_search_finds_leaders_by_name_in_either_script_and_is_bounded(
+    client, users, orgs, django_assert_max_num_queries
+):
+    _leaders(orgs, ["张国华", "陳志強"] + [f"李领导{i}" for i in range(30)])
+    staff = login_client(client, users["staff"])
+    url = reverse("proposals:supervisor_search")
+
+    def names(q):
+        return [r["text"] for r in _results(staff.get(url, {"q": q}))]
+
+    assert names("張國華") == ["张国华（市政协）"]  # typed in Traditional, stored in Simplified
+    assert names("陈志强") == ["陳志強（市政协）"]  # and the other way round
+    with django_assert_max_num_queries(6):
+        assert len(names("李领导")) == 20
+    leader = users["leader"].display_name
+    assert [n.split("（")[0] for n in names(leader)] == [leader]  # the committee's leader too
+    assert names(users["staff"].username) == []  # a staff account is never offered
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [("admin", 200), ("staff", 200), ("leader", 403), ("member", 403)]
+)
+def test_only_who_may_designate_key_proposals_searches_the_leaders(client, users, role, status):
+    response = login_client(client, users[role]).get(reverse("proposals:supervisor_search"), {"q": "leader"})
+    assert response.status_code == status
+
+
+def test_designating_a_key_proposal_saves_the_leader_chosen_in_the_picker(client, users, orgs, session):
+    proposal = f.filed(users, orgs)
+    staff = login_client(client, users["staff"])
+    act = reverse("proposals:act", args=[proposal.pk, "key"])
+    assert staff.post(act, {"key-supervisors": [users["staff"].pk]}).status_code == 400  # not a leader
+    assert not Proposal.objects.get(pk=proposal.pk).is_key
+    assert (
+        staff.post(act, {"key-supervisors": [users["leader"].pk], "key-note": "年度重点"}).status_code == 302
+    )
+    proposal = Proposal.objects.get(pk=proposal.pk)
+    assert proposal.is_key and list(proposal.supervisors.all()) == [users["leader"]]
+
+
+def test_co_sponsors_are_picked_by_search_among_cppccs_and_committees(client, users, orgs):
+    for i in range(25):
+        OrganisationFactory(name=f"测试社团{i}", kind="association")
+    proposal = f.draft(users)
+    member = login_client(client, users["member"])
+    html = member.get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
+    select = _select(html, "cosponsor-organisation")
+    assert 'data-picker-url="/organisations/search/?kinds=cppcc,committee"' in select.group(0)
+    assert select.group(1).count("<option") == 1  # only the empty choice
+    found = _results(member.get(reverse("organisations:search"), {"q": "政协", "kinds": "cppcc,committee"}))
+    assert orgs.province.pk in {r["id"] for r in found}
+    assert not _results(
+        member.get(reverse("organisations:search"), {"q": "测试社团", "kinds": "cppcc,committee"})
+    )
+    act = reverse("proposals:act", args=[proposal.pk, "cosponsor"])
+    association = OrganisationFactory(name="不能联名的社团", kind="association")
+    assert member.post(act, {"cosponsor-organisation": association.pk}).status_code == 400
+    assert member.post(act, {"cosponsor-organisation": orgs.province.pk}).status_code == 302
+    assert proposal.shares().filter(organisation=orgs.province).exists()
