@@ -8,9 +8,10 @@ from django.conf import settings
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.renderers import JSONRenderer
 
-from core.api import BearerToken, SessionAuth, translate_errors
+from core.api import ERROR_RESPONSES, BearerToken, ErrorOut, SessionAuth, translate_errors
 from core.errors import DomainError
 
 
@@ -36,7 +37,31 @@ def _unescaped_schema(view):
     return wrapped
 
 
-api = NinjaAPI(
+class _Schema(OpenAPISchema):
+    """Every operation declares the error answers of `core.api.ERROR_RESPONSES`, each with the `ErrorOut`
+    body and a Chinese description (the success answers keep ninja's descriptions)."""
+
+    def responses(self, operation):
+        result = super().responses(operation)
+        body = self._create_schema_from_model(
+            operation._create_response_model(ErrorOut), mode="serialization"
+        )[0]
+        for status, description in ERROR_RESPONSES.items():
+            result[status] = {
+                "description": description,
+                "content": {self.api.renderer.media_type: {"schema": body}},
+            }
+        return dict(sorted(result.items()))
+
+
+class TongxinAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return _Schema(self, path_prefix)
+
+
+api = TongxinAPI(
     title="同心 API",
     version="1",
     description="委员履职服务平台 JSON 接口。认证：`Authorization: Bearer <令牌>`（`manage.py create_api_token`）或登录会话。",
