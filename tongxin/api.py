@@ -1,11 +1,12 @@
 """The JSON API at /api/v1/: one NinjaAPI, a router from each domain app's `api` module."""
 
+import functools
 import importlib
 import importlib.util
 import json
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
@@ -13,6 +14,7 @@ from ninja.renderers import JSONRenderer
 
 from core.api import ERROR_RESPONSES, BearerToken, ErrorOut, SessionAuth, translate_errors
 from core.errors import DomainError
+from core.middleware import refuse
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -59,6 +61,27 @@ class TongxinAPI(NinjaAPI):
         if path_prefix is None:
             path_prefix = self.get_root_path(path_params or {})
         return _Schema(self, path_prefix)
+
+    def _get_urls(self):
+        urls = super()._get_urls()
+        for url in urls:
+            url.callback = _json_not_allowed(url.callback)
+        return urls
+
+
+def _json_not_allowed(view):
+    """ninja answers a method a path does not have with a bare text/html 405; ours is the JSON error body."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            answer = refuse(request, 405, _STATUS_ZH[405])
+            answer["Allow"] = response["Allow"]
+            return answer
+        return response
+
+    return wrapped
 
 
 api = TongxinAPI(
