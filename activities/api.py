@@ -7,7 +7,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import permissions
-from core.api import ErrorOut, InputSchema, PatchSchema
+from core.api import InputSchema, PatchSchema
 from members.models import Person
 from organisations.models import Organisation
 
@@ -169,14 +169,12 @@ def list_activities(request, q: str = "", kind: int | None = None, year: int | N
     return selectors.activity_list(user=request.auth, q=q, kind=kind, year=year, when=when)
 
 
-@router.get("/{int:activity_id}", response={200: ActivityDetailOut, 404: ErrorOut}, summary="活动详情")
+@router.get("/{int:activity_id}", response=ActivityDetailOut, summary="活动详情")
 def get_activity(request, activity_id: int):
     return selectors.activity_detail(user=request.auth, pk=activity_id)
 
 
-@router.post(
-    "", response={201: ActivityDetailOut, 400: ErrorOut, 403: ErrorOut}, summary="新建活动（工作人员）"
-)
+@router.post("", response={201: ActivityDetailOut}, summary="新建活动（工作人员）")
 def create_activity(request, payload: ActivityIn):
     from django.db import transaction
 
@@ -197,7 +195,7 @@ def create_activity(request, payload: ActivityIn):
 
 @router.patch(
     "/{int:activity_id}",
-    response={200: ActivityDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response=ActivityDetailOut,
     summary="修改活动（工作人员）",
 )
 def update_activity(request, activity_id: int, payload: ActivityPatch):
@@ -215,9 +213,7 @@ def update_activity(request, activity_id: int, payload: ActivityPatch):
     return selectors.activity_detail(user=request.auth, pk=activity.pk)
 
 
-@router.get(
-    "/{int:activity_id}/invitations", response={200: list[InvitationOut], 404: ErrorOut}, summary="邀请名单"
-)
+@router.get("/{int:activity_id}/invitations", response=list[InvitationOut], summary="邀请名单")
 @paginate(LimitOffsetPagination)
 def list_invitations(request, activity_id: int, status: str = ""):
     activity = permissions.get_visible_or_404(Activity, request.auth, pk=activity_id)
@@ -226,7 +222,7 @@ def list_invitations(request, activity_id: int, status: str = ""):
 
 @router.post(
     "/{int:activity_id}/invitations",
-    response={201: InviteOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={201: InviteOut},
     summary="邀请（按人员或按条件）",
 )
 def invite(request, activity_id: int, payload: InviteIn):
@@ -247,7 +243,7 @@ def _invitation(request, invitation_id):
 
 @router.post(
     "/invitations/{int:invitation_id}/respond",
-    response={200: InvitationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response=InvitationOut,
     summary="回复邀请：confirm / decline / leave",
 )
 def respond(request, invitation_id: int, payload: RespondIn):
@@ -259,7 +255,7 @@ def respond(request, invitation_id: int, payload: RespondIn):
 
 @router.post(
     "/invitations/{int:invitation_id}/leave",
-    response={200: InvitationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response=InvitationOut,
     summary="审批请假（工作人员）",
 )
 def decide_leave(request, invitation_id: int, payload: LeaveDecisionIn):
@@ -271,7 +267,7 @@ def decide_leave(request, invitation_id: int, payload: LeaveDecisionIn):
 
 @router.post(
     "/invitations/{int:invitation_id}/check-in",
-    response={200: InvitationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response=InvitationOut,
     summary="工作人员代签到",
 )
 def staff_check_in(request, invitation_id: int, reason: str = ""):
@@ -282,7 +278,7 @@ def staff_check_in(request, invitation_id: int, reason: str = ""):
 
 @router.post(
     "/check-in",
-    response={200: InvitationOut, 400: ErrorOut, 404: ErrorOut},
+    response=InvitationOut,
     summary="扫码签到（二维码中的令牌）",
 )
 def check_in(request, payload: CheckInIn):

@@ -20,7 +20,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import permissions
-from core.api import ErrorOut, InputSchema, PatchSchema, permission_first
+from core.api import InputSchema, PatchSchema, permission_first
 from core.errors import DomainError
 from members.models import Person
 from organisations.models import Organisation
@@ -31,8 +31,6 @@ from .models import Archive, Donation, DonorKind, Programme
 
 PREFIX = ""
 router = Router(tags=["履职档案与统计"])
-
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class Invalid(DomainError):
@@ -268,7 +266,7 @@ def _archive_person(request, person_id, **_):
 
 @router.get(
     "/archives/{person_id}",
-    response={200: ArchiveOut, **ERRORS},
+    response=ArchiveOut,
     summary="委员履职档案（积分明细与记录）",
     auth=permission_first(_archive_person),
 )
@@ -520,7 +518,7 @@ def list_donations(
     return [donation_out(d) for d in qs]
 
 
-@router.get("/donations/{donation_id}", response={200: DonationOut, **ERRORS}, summary="捐赠记录详情")
+@router.get("/donations/{donation_id}", response=DonationOut, summary="捐赠记录详情")
 def get_donation(request, donation_id: int):
     donation = _detail(request.auth, donation_id)
     permissions.require(request.auth, "view", donation)
@@ -529,7 +527,7 @@ def get_donation(request, donation_id: int):
 
 @router.post(
     "/donations",
-    response={201: DonationOut, **ERRORS},
+    response={201: DonationOut},
     summary="登记捐赠或志愿服务（核实后计入档案）",
     auth=_require("create", Donation),
 )
@@ -547,7 +545,7 @@ def _editable(request, donation_id, **_):
 
 @router.patch(
     "/donations/{donation_id}",
-    response={200: DonationOut, **ERRORS},
+    response=DonationOut,
     summary="修改捐赠记录（修改后需重新核实）",
     auth=permission_first(_editable),
 )
@@ -561,7 +559,7 @@ def update_donation(request, donation_id: int, payload: DonationPatch):
 
 @router.post(
     "/donations/{donation_id}/verify",
-    response={200: DonationOut, **ERRORS},
+    response=DonationOut,
     summary="核实捐赠记录（核实后计入档案和统计）",
 )
 def verify_donation(request, donation_id: int):

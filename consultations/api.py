@@ -7,7 +7,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import permissions
-from core.api import ErrorOut, InputSchema
+from core.api import InputSchema
 from core.errors import DomainError
 from members.models import Person
 from organisations.models import Organisation
@@ -26,8 +26,6 @@ from .models import (
 
 PREFIX = ""
 router = Router(tags=["协商议政与课题研究"])
-
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 class NamedOut(Schema):
@@ -420,7 +418,7 @@ def list_meetings(request, q: str = "", year: int | None = None, kind: str = "")
     return selectors.meeting_list(user=request.auth, q=q, year=year, kind=kind).order_by("-date", "-id")
 
 
-@router.post("/consultations", response={201: MeetingOut, **ERRORS}, summary="登记协商会议")
+@router.post("/consultations", response={201: MeetingOut}, summary="登记协商会议")
 def create_meeting(request, payload: MeetingIn):
     data = payload.dict()
     activity = _activity(request.auth, data.pop("activity_id"))
@@ -428,20 +426,18 @@ def create_meeting(request, payload: MeetingIn):
     return Status(201, meeting)
 
 
-@router.get("/consultations/{meeting_id}", response={200: MeetingOut, 404: ErrorOut}, summary="协商会议详情")
+@router.get("/consultations/{meeting_id}", response=MeetingOut, summary="协商会议详情")
 def get_meeting(request, meeting_id: int):
     return permissions.get_visible_or_404(Meeting, request.auth, pk=meeting_id)
 
 
-@router.get(
-    "/consultations/{meeting_id}/topics", response={200: list[TopicOut], 404: ErrorOut}, summary="会议的选题"
-)
+@router.get("/consultations/{meeting_id}/topics", response=list[TopicOut], summary="会议的选题")
 def meeting_topics(request, meeting_id: int):
     meeting = permissions.get_visible_or_404(Meeting, request.auth, pk=meeting_id)
     return list(selectors.topics_of(user=request.auth, meeting=meeting))
 
 
-@router.post("/consultations/{meeting_id}/topics", response={201: TopicOut, **ERRORS}, summary="提出选题")
+@router.post("/consultations/{meeting_id}/topics", response={201: TopicOut}, summary="提出选题")
 def propose_topic(request, meeting_id: int, payload: TopicIn):
     meeting = permissions.get_visible_or_404(Meeting, request.auth, pk=meeting_id)
     data = payload.dict()
@@ -452,7 +448,7 @@ def propose_topic(request, meeting_id: int, payload: TopicIn):
 
 @router.get(
     "/consultations/{meeting_id}/speeches",
-    response={200: list[SpeechOut], 404: ErrorOut},
+    response=list[SpeechOut],
     summary="会议的发言",
 )
 def meeting_speeches(request, meeting_id: int):
@@ -460,9 +456,7 @@ def meeting_speeches(request, meeting_id: int):
     return list(selectors.speeches_of(user=request.auth, meeting=meeting).select_related("approved_revision"))
 
 
-@router.post(
-    "/consultations/topics/{topic_id}/transition", response={200: TopicOut, **ERRORS}, summary="选题决定"
-)
+@router.post("/consultations/topics/{topic_id}/transition", response=TopicOut, summary="选题决定")
 def topic_transition(request, topic_id: int, payload: TransitionIn):
     topic = permissions.get_visible_or_404(Topic, request.auth, pk=topic_id)
     into = None
@@ -475,9 +469,7 @@ def topic_transition(request, topic_id: int, payload: TransitionIn):
     )
 
 
-@router.post(
-    "/consultations/topics/{topic_id}/speeches", response={201: SpeechOut, **ERRORS}, summary="安排发言人"
-)
+@router.post("/consultations/topics/{topic_id}/speeches", response={201: SpeechOut}, summary="安排发言人")
 def create_speech(request, topic_id: int, payload: SpeechIn):
     topic = permissions.get_visible_or_404(Topic, request.auth, pk=topic_id)
     speaker = _person(request.auth, payload.speaker_id, "speaker_id")
@@ -503,7 +495,7 @@ def _speech_detail(request, speech: Speech) -> Speech:
 
 @router.get(
     "/consultations/speeches/{speech_id}",
-    response={200: SpeechDetailOut, 404: ErrorOut},
+    response=SpeechDetailOut,
     summary="发言稿（含各稿与审阅意见）",
 )
 def get_speech(request, speech_id: int):
@@ -512,7 +504,7 @@ def get_speech(request, speech_id: int):
 
 @router.get(
     "/consultations/speeches/{speech_id}/revisions",
-    response={200: list[RevisionOut], 404: ErrorOut},
+    response=list[RevisionOut],
     summary="发言稿的各稿",
 )
 def list_revisions(request, speech_id: int):
@@ -521,7 +513,7 @@ def list_revisions(request, speech_id: int):
 
 @router.post(
     "/consultations/speeches/{speech_id}/revisions",
-    response={201: SpeechDetailOut, **ERRORS},
+    response={201: SpeechDetailOut},
     summary="提交新一稿（发言人本人）",
 )
 def submit_revision(request, speech_id: int, payload: RevisionIn):
@@ -537,7 +529,7 @@ def submit_revision(request, speech_id: int, payload: RevisionIn):
 
 @router.put(
     "/consultations/speeches/{speech_id}/working-text",
-    response={200: SpeechDetailOut, **ERRORS},
+    response=SpeechDetailOut,
     summary="保存工作稿",
 )
 def save_working_text(request, speech_id: int, payload: WorkingTextIn):
@@ -547,9 +539,7 @@ def save_working_text(request, speech_id: int, payload: WorkingTextIn):
     return _speech_detail(request, _speech(request, speech.pk))
 
 
-@router.post(
-    "/consultations/speeches/{speech_id}/comments", response={201: CommentOut, **ERRORS}, summary="审阅意见"
-)
+@router.post("/consultations/speeches/{speech_id}/comments", response={201: CommentOut}, summary="审阅意见")
 def add_comment(request, speech_id: int, payload: CommentIn):
     speech = _speech(request, speech_id)
     revision = None
@@ -570,7 +560,7 @@ def add_comment(request, speech_id: int, payload: CommentIn):
 
 @router.post(
     "/consultations/speeches/{speech_id}/transition",
-    response={200: SpeechDetailOut, **ERRORS},
+    response=SpeechDetailOut,
     summary="退回、定稿、登记发言、撤销",
 )
 def speech_transition(request, speech_id: int, payload: TransitionIn):
@@ -584,7 +574,7 @@ def speech_transition(request, speech_id: int, payload: TransitionIn):
 
 @router.get(
     "/consultations/speeches/{speech_id}/compare",
-    response={200: CompareOut, **ERRORS},
+    response=CompareOut,
     summary="两稿按词对比",
 )
 def compare(request, speech_id: int, a: int | None = None, b: int | None = None):
@@ -606,7 +596,7 @@ def compare(request, speech_id: int, a: int | None = None, b: int | None = None)
 
 @router.post(
     "/consultations/speeches/{speech_id}/responses",
-    response={201: ResponseOut, **ERRORS},
+    response={201: ResponseOut},
     summary="登记领导回应",
 )
 def add_response(request, speech_id: int, payload: ResponseIn):
@@ -639,14 +629,12 @@ def _topic(request, topic_id: int) -> ResearchTopic:
     )
 
 
-@router.get(
-    "/research-topics/{topic_id}", response={200: ResearchDetailOut, 404: ErrorOut}, summary="课题详情"
-)
+@router.get("/research-topics/{topic_id}", response=ResearchDetailOut, summary="课题详情")
 def get_research(request, topic_id: int):
     return _research_detail(_topic(request, topic_id))
 
 
-@router.post("/research-topics", response={201: ResearchDetailOut, **ERRORS}, summary="登记课题")
+@router.post("/research-topics", response={201: ResearchDetailOut}, summary="登记课题")
 def create_research(request, payload: ResearchIn):
     permissions.require(request.auth, "create", ResearchTopic)
     partners = [_org(pk, "partner_ids") for pk in payload.partner_ids]
@@ -669,7 +657,7 @@ def create_research(request, payload: ResearchIn):
 
 @router.post(
     "/research-topics/{topic_id}/transition",
-    response={200: ResearchDetailOut, **ERRORS},
+    response=ResearchDetailOut,
     summary="课题状态变更",
 )
 def research_transition(request, topic_id: int, payload: ResearchTransitionIn):
@@ -686,9 +674,7 @@ def research_transition(request, topic_id: int, payload: ResearchTransitionIn):
     return _research_detail(_topic(request, topic.pk))
 
 
-@router.post(
-    "/research-topics/{topic_id}/milestones", response={201: MilestoneOut, **ERRORS}, summary="添加进度节点"
-)
+@router.post("/research-topics/{topic_id}/milestones", response={201: MilestoneOut}, summary="添加进度节点")
 def add_milestone(request, topic_id: int, payload: MilestoneIn):
     milestone = services.milestone_add(actor=request.auth, topic=_topic(request, topic_id), **payload.dict())
     return Status(201, milestone)
@@ -696,7 +682,7 @@ def add_milestone(request, topic_id: int, payload: MilestoneIn):
 
 @router.post(
     "/research-topics/{topic_id}/outputs",
-    response={201: OutputOut, **ERRORS},
+    response={201: OutputOut},
     summary="添加成果（文件请在页面上传）",
 )
 def add_output(request, topic_id: int, payload: OutputIn):

@@ -5,7 +5,7 @@ from typing import ClassVar
 from django.utils import timezone
 from ninja import Schema
 from ninja.security import APIKeyCookie, HttpBearer
-from pydantic import ConfigDict, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from .text import clean_text
 
@@ -71,8 +71,33 @@ def _clean_strings(value):
     return value
 
 
+class FieldErrorOut(Schema):
+    field: str = Field(description="出错的字段（嵌套字段以点分隔；整体错误为空）")
+    message: str = Field(description="中文说明")
+
+
 class ErrorOut(Schema):
-    detail: str
+    """接口的错误答复（4xx）。"""
+
+    # One body whichever door refused: the API's exception handlers, the request middleware
+    # (`core.middleware`) or the error views (`core.views`).
+
+    detail: str = Field(description="中文说明")
+    field: str | None = Field(None, description="业务规则拒绝时，出错的字段")
+    errors: list[FieldErrorOut] | None = Field(None, description="请求数据不符合接口定义时，逐个字段的错误")
+
+
+# The error answers every operation can give, declared once for all of them in the OpenAPI document
+# (`tongxin.api.TongxinAPI`): the bodies are written by exception handlers and middleware, not by the
+# endpoints, so they hold for every operation alike.
+ERROR_RESPONSES = {
+    400: "请求有误：请求体不是有效的 JSON、查询参数超出范围，或业务规则不允许此操作（见 detail、field）",
+    401: "未登录或令牌无效",
+    403: "无权执行此操作（或会话认证缺少 CSRF 令牌、尚未完成两步验证）",
+    404: "记录不存在，或您无权查看",
+    413: "请求体过大",
+    422: "请求数据不符合接口定义：缺少字段、类型或取值不正确（见 errors）",
+}
 
 
 class BearerToken(HttpBearer):

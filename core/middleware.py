@@ -87,23 +87,23 @@ class CleanInputMiddleware:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return _refuse(request, 400, "请求头 Content-Length 不正确。")
+            return refuse(request, 400, "请求头 Content-Length 不正确。")
         if length > settings.TONGXIN_MAX_REQUEST_BYTES:
             limit = settings.TONGXIN_MAX_REQUEST_BYTES / 1048576
-            return _refuse(request, 413, f"请求过大（{length / 1048576:.1f} MB），上限为 {limit:.0f} MB。")
+            return refuse(request, 413, f"请求过大（{length / 1048576:.1f} MB），上限为 {limit:.0f} MB。")
         if request.GET:
             if message := _out_of_range(request.GET):
-                return _refuse(request, 400, message)
+                return refuse(request, 400, message)
             request.GET = _cleaned(request.GET)
         if request.method == "POST" and request.content_type in self.FORM_TYPES:
             try:
                 request.POST = _cleaned(request.POST)
             except MultiPartParserError:
-                return _refuse(request, 400, "上传的表单数据格式不正确（缺少分隔符或已损坏），请重新提交。")
+                return refuse(request, 400, "上传的表单数据格式不正确（缺少分隔符或已损坏），请重新提交。")
             except RequestDataTooBig:
-                return _refuse(request, 413, "提交的表单数据过大。")
+                return refuse(request, 413, "提交的表单数据过大。")
             except TooManyFieldsSent:
-                return _refuse(request, 400, "提交的表单字段过多。")
+                return refuse(request, 400, "提交的表单字段过多。")
         return self.get_response(request)
 
 
@@ -125,7 +125,9 @@ def _out_of_range(query) -> str | None:
     return None
 
 
-def _refuse(request, status: int, message: str):
+def refuse(request, status: int, message: str):
+    """The error answer of any door: under /api/ the API's JSON body (`core.api.ErrorOut`), never an HTML
+    page; elsewhere the error page."""
     from django.http import JsonResponse
     from django.shortcuts import render
 

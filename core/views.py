@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 
 from . import permissions
 from .hooks import collect
+from .middleware import refuse
 
 
 @login_required
@@ -129,44 +130,23 @@ def _show(field, value):
 
 
 def csrf_failure(request, reason=""):
-    return render(
-        request,
-        "core/error.html",
-        {
-            "status": 403,
-            "message": "页面已过期或请求来源无法验证（CSRF 校验失败）。请刷新页面后重试。",
-        },
-        status=403,
-    )
+    return refuse(request, 403, "页面已过期或请求来源无法验证（CSRF 校验失败）。请刷新页面后重试。")
 
 
 def error_404(request, exception=None):
-    return render(
-        request,
-        "core/error.html",
-        {"status": 404, "message": "未找到该页面或记录，或您无权查看。"},
-        status=404,
-    )
+    return refuse(request, 404, "未找到该页面或记录，或您无权查看。")
 
 
 def error_403(request, exception=None):
-    message = getattr(exception, "message", None) or "您没有权限访问此页面。"
-    return render(request, "core/error.html", {"status": 403, "message": message}, status=403)
+    return refuse(request, 403, getattr(exception, "message", None) or "您没有权限访问此页面。")
 
 
 def error_500(request):
-    return render(
-        request,
-        "core/error.html",
-        {"status": 500, "message": "服务器出错了，请稍后再试；问题已记录。"},
-        status=500,
-    )
+    return refuse(request, 500, "服务器出错了，请稍后再试；问题已记录。")
 
 
 def error_400(request, exception=None):
-    return render(
-        request, "core/error.html", {"status": 400, "message": "请求有误，请检查后重试。"}, status=400
-    )
+    return refuse(request, 400, "请求有误，请检查后重试。")
 
 
 @login_required

@@ -4,7 +4,7 @@ from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import permissions
-from core.api import ErrorOut, InputSchema
+from core.api import InputSchema
 from organisations.models import Organisation
 
 from . import services
@@ -68,14 +68,14 @@ def _get(request, idea_id):
     return permissions.get_visible_or_404(Idea.objects.select_related("claimed_by"), request.auth, pk=idea_id)
 
 
-@router.get("/{idea_id}", response={200: IdeaOut, 404: ErrorOut}, summary="百姓提案详情")
+@router.get("/{idea_id}", response=IdeaOut, summary="百姓提案详情")
 def get_idea(request, idea_id: int):
     return _get(request, idea_id)
 
 
 @router.post(
     "/{idea_id}/transition",
-    response={200: IdeaOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response=IdeaOut,
     summary="流程操作（审核通过、认领、放弃认领、转为发言、转交部门、不予采纳）",
 )
 def transition_idea(request, idea_id: int, payload: TransitionIn):
@@ -90,7 +90,7 @@ def transition_idea(request, idea_id: int, payload: TransitionIn):
 
 @router.post(
     "/{idea_id}/develop",
-    response={200: IdeaOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response=IdeaOut,
     summary="认领委员形成提案草稿",
 )
 def develop_idea(request, idea_id: int, payload: DevelopIn):
@@ -100,7 +100,7 @@ def develop_idea(request, idea_id: int, payload: DevelopIn):
 
 @router.post(
     "/{idea_id}/followup",
-    response={200: IdeaOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response=IdeaOut,
     summary="记录邀请提出人参加调研",
 )
 def followup_idea(request, idea_id: int, payload: FollowupIn):

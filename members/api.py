@@ -6,7 +6,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import permissions
-from core.api import ErrorOut, InputSchema, PatchSchema
+from core.api import InputSchema, PatchSchema
 from core.errors import DomainError
 
 from . import selectors, services
@@ -177,12 +177,12 @@ def list_members(
     return selectors.person_list(request.auth, request.GET)
 
 
-@router.get("members/{int:person_id}", response={200: PersonOut, 404: ErrorOut}, summary="委员/顾问详情")
+@router.get("members/{int:person_id}", response=PersonOut, summary="委员/顾问详情")
 def get_member(request, person_id: int):
     return selectors.person_detail(request.auth, person_id)
 
 
-@router.post("members", response={201: PersonOut, 400: ErrorOut, 403: ErrorOut}, summary="新增委员/顾问")
+@router.post("members", response={201: PersonOut}, summary="新增委员/顾问")
 def create_member(request, payload: PersonIn):
     permissions.require(request.auth, "create", Person)
     data = _changes(payload.dict())
@@ -192,7 +192,7 @@ def create_member(request, payload: PersonIn):
 
 @router.patch(
     "members/{int:person_id}",
-    response={200: PersonOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response=PersonOut,
     summary="修改委员/顾问",
 )
 def update_member(request, person_id: int, payload: PersonPatch):
@@ -210,7 +210,7 @@ def list_terms(request):
 
 @router.post(
     "members/import",
-    response={200: dict, 400: ErrorOut, 403: ErrorOut},
+    response=dict,
     summary="导入名册（Excel，先试运行）",
 )
 def import_members(

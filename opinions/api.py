@@ -4,7 +4,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import permissions
-from core.api import ErrorOut, InputSchema, PatchSchema
+from core.api import InputSchema, PatchSchema
 from core.errors import DomainError
 
 from . import services
@@ -84,12 +84,12 @@ def _get(request, report_id):
     )
 
 
-@router.get("/{report_id}", response={200: ReportOut, 404: ErrorOut}, summary="社情民意信息详情")
+@router.get("/{report_id}", response=ReportOut, summary="社情民意信息详情")
 def get_report(request, report_id: int):
     return _get(request, report_id)
 
 
-@router.post("", response={201: ReportOut, 400: ErrorOut, 403: ErrorOut}, summary="撰写（委员本人）")
+@router.post("", response={201: ReportOut}, summary="撰写（委员本人）")
 def create_report(request, payload: ReportIn):
     user = request.auth
     permissions.require(user, "create", OpinionReport)
@@ -100,9 +100,7 @@ def create_report(request, payload: ReportIn):
     return Status(201, report)
 
 
-@router.patch(
-    "/{report_id}", response={200: ReportOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="修改"
-)
+@router.patch("/{report_id}", response=ReportOut, summary="修改")
 def update_report(request, report_id: int, payload: ReportPatch):
     report = _get(request, report_id)
     fields = {f: getattr(report, f) for f in ("title", "situation", "analysis", "suggestion")}
@@ -112,7 +110,7 @@ def update_report(request, report_id: int, payload: ReportPatch):
 
 @router.post(
     "/{report_id}/transition",
-    response={200: ReportOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response=ReportOut,
     summary="流程操作（报送、受理、编辑完成、上报、采用、批示、未采用、退回修改）",
 )
 def transition_report(request, report_id: int, payload: TransitionIn):

@@ -2,7 +2,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import permissions
-from core.api import ErrorOut, InputSchema, PatchSchema
+from core.api import InputSchema, PatchSchema
 
 from . import services
 from .models import Organisation, OrgKind, OrgLevel
@@ -74,7 +74,7 @@ def list_organisations(
     )
 
 
-@router.get("/{org_id}", response={200: OrganisationOut, 404: ErrorOut}, summary="机构详情")
+@router.get("/{org_id}", response=OrganisationOut, summary="机构详情")
 def get_organisation(request, org_id: int):
     return permissions.get_visible_or_404(Organisation, request.auth, pk=org_id)
 
@@ -85,7 +85,7 @@ def _parent(user, parent_id):
     return permissions.get_visible_or_404(Organisation, user, pk=parent_id)
 
 
-@router.post("", response={201: OrganisationOut, 400: ErrorOut, 403: ErrorOut}, summary="新建机构（管理员）")
+@router.post("", response={201: OrganisationOut}, summary="新建机构（管理员）")
 def create_organisation(request, payload: OrganisationIn):
     data = payload.dict()
     parent = _parent(request.auth, data.pop("parent_id"))
@@ -95,7 +95,7 @@ def create_organisation(request, payload: OrganisationIn):
 
 @router.patch(
     "/{org_id}",
-    response={200: OrganisationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response=OrganisationOut,
     summary="修改机构（管理员）",
 )
 def update_organisation(request, org_id: int, payload: OrganisationPatch):

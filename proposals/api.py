@@ -11,7 +11,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import permissions
-from core.api import ErrorOut, InputSchema, permission_first
+from core.api import InputSchema, permission_first
 from core.errors import DomainError
 from members.models import Person
 from organisations.models import Organisation
@@ -204,9 +204,6 @@ class OutcomeIn(InputSchema):
     evidence: str = ""
 
 
-ERR = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-
-
 @router.get("", response=list[ProposalOut], summary="提案列表")
 @paginate(LimitOffsetPagination)
 def list_proposals(
@@ -244,12 +241,12 @@ def _detail(request, pk):
     return Status(200, _get(request, pk))
 
 
-@router.get("/{pk}", response={200: ProposalDetailOut, 404: ErrorOut}, summary="提案详情")
+@router.get("/{pk}", response=ProposalDetailOut, summary="提案详情")
 def get_proposal(request, pk: int):
     return _get(request, pk)
 
 
-@router.post("", response={201: ProposalDetailOut, **ERR}, summary="起草提案")
+@router.post("", response={201: ProposalDetailOut}, summary="起草提案")
 def create_proposal(request, payload: ProposalIn):
     user = request.auth
     data = payload.dict()
@@ -309,7 +306,7 @@ def _step(path: str, summary: str, schema=None, *, perm: str):
         endpoint.__name__ = f"proposal_{path.replace('/', '_').replace('-', '_')}"
         router.post(
             f"/{{pk}}/{path}",
-            response={200: ProposalDetailOut, **ERR},
+            response=ProposalDetailOut,
             summary=summary,
             auth=_precheck(perm),
         )(endpoint)

@@ -1,17 +1,20 @@
 """The JSON API at /api/v1/: one NinjaAPI, a router from each domain app's `api` module."""
 
+import functools
 import importlib
 import importlib.util
 import json
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.renderers import JSONRenderer
 
-from core.api import BearerToken, SessionAuth, translate_errors
+from core.api import ERROR_RESPONSES, BearerToken, ErrorOut, SessionAuth, translate_errors
 from core.errors import DomainError
+from core.middleware import refuse
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -36,7 +39,52 @@ def _unescaped_schema(view):
     return wrapped
 
 
-api = NinjaAPI(
+class _Schema(OpenAPISchema):
+    """Every operation declares the error answers of `core.api.ERROR_RESPONSES`, each with the `ErrorOut`
+    body and a Chinese description (the success answers keep ninja's descriptions)."""
+
+    def responses(self, operation):
+        result = super().responses(operation)
+        body = self._create_schema_from_model(
+            operation._create_response_model(ErrorOut), mode="serialization"
+        )[0]
+        for status, description in ERROR_RESPONSES.items():
+            result[status] = {
+                "description": description,
+                "content": {self.api.renderer.media_type: {"schema": body}},
+            }
+        return dict(sorted(result.items()))
+
+
+class TongxinAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return _Schema(self, path_prefix)
+
+    def _get_urls(self):
+        urls = super()._get_urls()
+        for url in urls:
+            url.callback = _json_not_allowed(url.callback)
+        return urls
+
+
+def _json_not_allowed(view):
+    """ninja answers a method a path does not have with a bare text/html 405; ours is the JSON error body."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            answer = refuse(request, 405, _STATUS_ZH[405])
+            answer["Allow"] = response["Allow"]
+            return answer
+        return response
+
+    return wrapped
+
+
+api = TongxinAPI(
     title="同心 API",
     version="1",
     description="委员履职服务平台 JSON 接口。认证：`Authorization: Bearer <令牌>`（`manage.py create_api_token`）或登录会话。",

@@ -8,7 +8,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from accounts.models import User
 from core import permissions
-from core.api import ErrorOut, InputSchema, PatchSchema
+from core.api import InputSchema, PatchSchema
 from core.errors import DomainError
 from members.models import Person
 from organisations.models import Organisation
@@ -119,14 +119,14 @@ def list_visits(request, q: str = "", status: str = "", mode: str = "", year: st
     return selectors.visit_list(user=request.auth, q=q, status=status, mode=mode, year=year, visitor=visitor)
 
 
-@router.get("/visits/{visit_id}", response={200: VisitOut, 403: ErrorOut, 404: ErrorOut}, summary="走访详情")
+@router.get("/visits/{visit_id}", response=VisitOut, summary="走访详情")
 def get_visit(request, visit_id: int):
     visit = permissions.get_visible_or_404(selectors.visit_detail_qs(request.auth), request.auth, pk=visit_id)
     permissions.require(request.auth, "view", visit)
     return visit
 
 
-@router.post("/visits", response={201: VisitOut, 400: ErrorOut, 403: ErrorOut}, summary="计划或登记走访")
+@router.post("/visits", response={201: VisitOut}, summary="计划或登记走访")
 def create_visit(request, payload: VisitIn):
     data = payload.dict()
     permissions.require(request.auth, "create", Visit)
@@ -138,7 +138,7 @@ def create_visit(request, payload: VisitIn):
 
 @router.post(
     "/visits/{visit_id}/record",
-    response={200: VisitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response=VisitOut,
     summary="记录为已走访",
 )
 def record_visit(request, visit_id: int, payload: RecordIn):
@@ -149,7 +149,7 @@ def record_visit(request, visit_id: int, payload: RecordIn):
 
 @router.post(
     "/visits/{visit_id}/cancel",
-    response={200: VisitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response=VisitOut,
     summary="取消走访",
 )
 def cancel_visit(request, visit_id: int, payload: NoteIn):
@@ -264,7 +264,7 @@ def list_requests(
     )
 
 
-@router.get("/requests/{request_id}", response={200: RequestOut, 404: ErrorOut}, summary="诉求详情")
+@router.get("/requests/{request_id}", response=RequestOut, summary="诉求详情")
 def get_request(request, request_id: int):
     req = permissions.get_visible_or_404(
         selectors.request_detail_qs(request.auth), request.auth, pk=request_id
@@ -273,16 +273,14 @@ def get_request(request, request_id: int):
     return req
 
 
-@router.get("/requests/{request_id}/steps", response={200: list[StepOut], 404: ErrorOut}, summary="办理情况")
+@router.get("/requests/{request_id}/steps", response=list[StepOut], summary="办理情况")
 def request_steps(request, request_id: int):
     req = permissions.get_visible_or_404(Request, request.auth, pk=request_id)
     permissions.require(request.auth, "view", req)
     return list(req.steps.all())
 
 
-@router.post(
-    "/requests", response={201: RequestOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="登记诉求"
-)
+@router.post("/requests", response={201: RequestOut}, summary="登记诉求")
 def create_request(request, payload: RequestIn):
     actor = request.auth
     permissions.require(actor, "create", Request)
@@ -306,7 +304,7 @@ def create_request(request, payload: RequestIn):
 
 @router.patch(
     "/requests/{request_id}",
-    response={200: RequestOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response=RequestOut,
     summary="修改诉求",
 )
 def update_request(request, request_id: int, payload: RequestPatch):
@@ -323,7 +321,7 @@ def update_request(request, request_id: int, payload: RequestPatch):
 
 @router.post(
     "/requests/{request_id}/transition",
-    response={200: RequestOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response=RequestOut,
     summary="诉求办理流程（开始办理、办结、无法解决、重新办理）",
 )
 def transition_request(request, request_id: int, payload: RequestTransitionIn):
@@ -334,7 +332,7 @@ def transition_request(request, request_id: int, payload: RequestTransitionIn):
 
 @router.post(
     "/requests/{request_id}/steps",
-    response={201: StepOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={201: StepOut},
     summary="记录办理情况",
 )
 def add_step(request, request_id: int, payload: StepIn):
@@ -348,7 +346,7 @@ def add_step(request, request_id: int, payload: StepIn):
 
 @router.post(
     "/requests/{request_id}/thank",
-    response={200: RequestOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response=RequestOut,
     summary="委员对已解决诉求的反馈",
 )
 def thank_request(request, request_id: int, payload: NoteIn):
@@ -410,7 +408,7 @@ def list_liaison_events(request, q: str = "", kind: str = "", organisation: str 
 
 @router.post(
     "/liaison-events",
-    response={201: LiaisonEventOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={201: LiaisonEventOut},
     summary="登记联谊活动",
 )
 def create_liaison_event(request, payload: LiaisonEventIn):
