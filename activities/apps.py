@@ -18,6 +18,7 @@ class ActivitiesConfig(AppConfig):
         from django.utils import timezone
 
         from core import permissions
+        from core.roles import Role
 
         from .models import Activity, BriefingRecipient, Invitation
         from .models import InvitationStatus as S
@@ -46,7 +47,7 @@ class ActivitiesConfig(AppConfig):
         upcoming = Activity.objects.visible_to(user).filter(ends_at__gte=now, is_cancelled=False).count()
         url = reverse("activities:list") + "?when=upcoming"
         cards = [{"label": "即将开展的活动", "value": upcoming, "url": url}]
-        if user.is_office:
+        if user.is_office and user.role != Role.STAFF:  # staff have the leave queue itself, with its count
             cards.append(
                 {
                     "label": "待审批的请假",

@@ -570,15 +570,21 @@ def home_cards(user) -> list[dict]:
         mine = visible.filter(author__user=user).exclude(status=ProposalStatus.WITHDRAWN).count()
         return [{"label": "我的提案", "value": mine, "url": url + "?mine=1"}]
     if user.is_office:
-        counts = visible.aggregate(
-            waiting=Count("id", filter=Q(status=ProposalStatus.SUBMITTED)),
-            handling=Count("id", filter=Q(status=ProposalStatus.HANDLING)),
-            overdue=Count("id", filter=Q(status=ProposalStatus.HANDLING, reply_due__lt=timezone.localdate())),
-        )
+        # Three counts, each read off the (owner_org, status) / (status, reply_due) indexes: one aggregate with
+        # three filters read every visible proposal (17 ms at 30,000, growing with the years kept).
+        handling = visible.filter(status=ProposalStatus.HANDLING)
         return [
-            {"label": "待审查提案", "value": counts["waiting"], "url": url + "?status=submitted"},
-            {"label": "办理中提案", "value": counts["handling"], "url": url + "?status=handling"},
-            {"label": "逾期未答复", "value": counts["overdue"], "url": url + "?due=overdue"},
+            {
+                "label": "待审查提案",
+                "value": visible.filter(status=ProposalStatus.SUBMITTED).count(),
+                "url": url + "?status=submitted",
+            },
+            {"label": "办理中提案", "value": handling.count(), "url": url + "?status=handling"},
+            {
+                "label": "逾期未答复",
+                "value": handling.filter(reply_due__lt=timezone.localdate()).count(),
+                "url": url + "?due=overdue",
+            },
         ]
     if user.role == Role.PARTNER:
         return [

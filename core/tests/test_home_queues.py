@@ -160,8 +160,9 @@ def test_a_long_queue_shows_ten_rows_and_a_link_to_all(client, users, orgs):
 
 
 # Each role's home at its full queues (and, for a member, the archive's year at a glance): a row more in any
-# queue costs nothing; a new section costs its own one or two queries here.
-@pytest.mark.parametrize("role, budget", [("staff", 26), ("unit", 9), ("member", 23), ("leader", 23)])
+# queue costs nothing; a new section costs its own one or two queries here. The office's three proposal cards are
+# three index-backed counts (one aggregate over every visible proposal grew with the years kept).
+@pytest.mark.parametrize("role, budget", [("staff", 26), ("unit", 9), ("member", 23), ("leader", 25)])
 def test_home_page_query_count_does_not_grow_with_rows(
     client, users, orgs, day_of_work, role, budget, django_assert_max_num_queries
 ):
@@ -170,3 +171,19 @@ def test_home_page_query_count_does_not_grow_with_rows(
     client.force_login(users[role])
     with django_assert_max_num_queries(budget):
         assert client.get(reverse("core:home")).status_code == 200
+
+
+def test_staff_and_leader_cards_count_what_their_links_open(client, users, day_of_work):
+    """The office's proposal cards (each its own index-backed count) and the leave card: staff see the leave
+    queue itself with its count (no second count beside it), a leader the card."""
+    from proposals.models import Proposal
+
+    overdue = Proposal.objects.get(title="关于增加夜间公交的提案")
+    Proposal.objects.filter(pk=overdue.pk).update(reply_due=timezone.localdate() - dt.timedelta(days=1))
+    client.force_login(users["staff"])
+    cards = {c["label"]: c["value"] for c in client.get(reverse("core:home")).context["cards"]}
+    assert (cards["待审查提案"], cards["办理中提案"], cards["逾期未答复"]) == (2, 1, 1)
+    assert "待审批的请假" not in cards
+    client.force_login(users["leader"])
+    cards = {c["label"]: c["value"] for c in client.get(reverse("core:home")).context["cards"]}
+    assert cards["待审批的请假"] == 2 and cards["待审查提案"] == 2
