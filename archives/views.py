@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core import permissions
+from core.actions import run_and_tell
 from core.errors import DomainError
 from core.exports import excel_response
 from core.pagination import paginate, query_without_page
@@ -26,18 +27,6 @@ from .selectors import NoRuleSet
 
 def _form_error(form, exc: DomainError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
-def _act(request, call, success: str) -> None:
-    """Run one service behind a POST button: a refusal (403) propagates, another error becomes a message."""
-    try:
-        call()
-    except DomainError as exc:
-        if exc.status_code == 403:
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
 
 
 def _year(request) -> int:
@@ -789,7 +778,7 @@ def donation_edit(request, pk: int | None = None):
 @require_POST
 def donation_verify(request, pk: int):
     donation = selectors.donation_detail(request.user, pk)
-    _act(
+    run_and_tell(
         request,
         lambda: services.donation_verify(actor=request.user, donation=donation),
         "已核实，计入履职档案和统计。",
@@ -958,7 +947,7 @@ def closing_run_resume(request, pk: int):
     from .closing import closing_run_resume as resume
 
     run = selectors.run_detail(request.user, pk)
-    _act(request, lambda: resume(actor=request.user, run=run), "已重新排队，将从中断处继续。")
+    run_and_tell(request, lambda: resume(actor=request.user, run=run), "已重新排队，将从中断处继续。")
     return redirect("archives:closing_run", pk=pk)
 
 

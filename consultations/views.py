@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import permissions
@@ -168,7 +169,7 @@ def meeting_detail(request, pk: int):
             "can_propose": permissions.can(user, "create", Topic)
             and (services.topic_collecting(meeting) or user.is_office),
             "can_followup": permissions.can(user, "create", FollowUp),
-            "held": meeting.date <= dt.date.today(),
+            "held": meeting.date <= timezone.localdate(),
         },
     )
 
@@ -708,7 +709,7 @@ def meeting_record(request, pk: int):
             "meeting": meeting,
             "form": form,
             "speeches": speeches,
-            "held": meeting.date <= dt.date.today(),
+            "held": meeting.date <= timezone.localdate(),
             "followups": list(selectors.followups_of(user=request.user, meeting=meeting)),
             "followup_form": FollowUpForm(),
         },
@@ -759,7 +760,7 @@ def followup_action(request, pk: int):
             messages.success(request, "已生成提案草稿。")
             return redirect("proposals:detail", pk=proposal.pk)
         if action == "research":
-            today = dt.date.today()
+            today = timezone.localdate()
             topic = services.followup_to_research(
                 actor=request.user,
                 followup=followup,
@@ -790,7 +791,7 @@ def my_page(request):
         return redirect("consultations:meeting_list")
     collecting = [
         m
-        for m in Meeting.objects.visible_to(user).filter(date__gte=dt.date.today()).order_by("date")
+        for m in Meeting.objects.visible_to(user).filter(date__gte=timezone.localdate()).order_by("date")
         if services.topic_collecting(m)
     ]
     return render(
@@ -902,7 +903,7 @@ def research_detail(request, pk: int):
         {
             "topic": topic,
             **detail,
-            "today": dt.date.today(),
+            "today": timezone.localdate(),
             "actions": RESEARCH.allowed(topic, user),
             "can_edit": can_edit,
             "log": _log(topic, RESEARCH),

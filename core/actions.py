@@ -203,3 +203,18 @@ def _first_error(form) -> str:
             label = form.fields[field].label if field in form.fields else ""
             return f"{label}：{errors[0]}" if label else errors[0]
     return "提交的数据有误，请检查后重试。"
+
+
+def run_and_tell(request: HttpRequest, call: Callable[[], Any], success: str | Callable[[Any], str]) -> bool:
+    """A plain POST button outside an `ActionTable`: run one service call and flash how it went — `success`
+    (text, or made from the call's result) or the service's Chinese refusal. A refusal of permission (403)
+    still raises, so a forbidden user gets the 403 page, not a message. True when the call went through."""
+    try:
+        result = call()
+    except DomainError as exc:
+        if exc.status_code == 403:
+            raise
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, success(result) if callable(success) else success)
+    return True

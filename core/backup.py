@@ -23,6 +23,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, connections, transaction
+from django.utils import timezone
 
 from .errors import DomainError
 
@@ -145,7 +146,7 @@ def backup(*, output_dir: Path, include_keys: bool = False, progress=print) -> B
     archive without its row: harmless; uploads are never changed in place, only added and deleted)."""
     engine = _engine()
     output_dir.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     archive = output_dir / f"tongxin-backup-{stamp}.tar.gz"
     with tempfile.TemporaryDirectory(dir=output_dir, prefix=".backup-") as tmp:
         tmp_dir = Path(tmp)

@@ -64,7 +64,8 @@ class CleanInputMiddleware:
     """Every request's input passes one door before a view or form reads it.
 
     - Malformed requests are answered here, in Chinese, never with a 500: a body larger than
-      `TONGXIN_MAX_REQUEST_BYTES` (413), a multipart body without boundary or broken (400), an integer query
+      `TONGXIN_MAX_REQUEST_BYTES` (413, read not at all), a chunked body without Content-Length (411: Django
+      would read none of it), a multipart body without boundary or broken (400), an integer query
       value outside what the database can compare (64 bits; a `year` outside 1–9999) (400). JSON for /api/,
       the error page elsewhere.
     - Every query and form value goes through `core.text.clean_text`: one door for every Django form, the
@@ -91,6 +92,10 @@ class CleanInputMiddleware:
         if length > settings.TONGXIN_MAX_REQUEST_BYTES:
             limit = settings.TONGXIN_MAX_REQUEST_BYTES / 1048576
             return refuse(request, 413, f"请求过大（{length / 1048576:.1f} MB），上限为 {limit:.0f} MB。")
+        if not length and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            # gunicorn accepts a chunked body and passes it on without CONTENT_LENGTH; Django then reads none
+            # of it, so an upload would vanish and the form would say "required": say why instead.
+            return refuse(request, 411, "请求缺少 Content-Length（不支持分块传输的请求体），请重新提交。")
         if request.GET:
             if message := _out_of_range(request.GET):
                 return refuse(request, 400, message)

@@ -6,15 +6,15 @@ reports, 400 requests, 3,000 visits."""
 
 import datetime as dt
 
+from django.utils import timezone
+
 from bench.support import foundation, page
 
-YEAR = dt.date.today().year - 1
+YEAR = timezone.localdate().year - 1  # imported by bench/run.py after django.setup()
 
 
 def _committee(ctx, n_persons: int):
     def build():
-        from django.utils import timezone
-
         from accounts.tests.factories import UserFactory
         from activities.models import Activity, Invitation
         from activities.tests.factories import KindFactory

@@ -1,10 +1,22 @@
 """Reads of persons and terms. Every list starts from `Person.objects.visible_to(user)`."""
 
+import datetime as dt
+
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 
 from .filtersets import PersonFilterSet
-from .models import AssociationPosition, CommitteeMembership, IdentityDocument, Person, Phone, Term, TermRole
+from .models import (
+    AssociationPosition,
+    CommitteeMembership,
+    IdentityDocument,
+    Person,
+    Phone,
+    Term,
+    TermRole,
+    TermRoleKind,
+)
 
 CURRENT_TERM_KEY = "members:current_term"
 
@@ -196,31 +208,60 @@ def person_scope_labels(params) -> list[tuple[str, str, str]]:
     return out
 
 
+SEARCH_MAX = 100  # characters of a picker's query that are searched: longer than any name
+
+
 def person_search(user, q: str = "", *, limit: int = 20):
     """Persons the user may see whose name (any form: 简/繁, pinyin, initials, romanised) contains `q`, sorted
     by name, at most `limit` (a picker's answer)."""
     from core.text import normalise
 
     qs = Person.objects.visible_to(user).filter(anonymised_at__isnull=True).select_related("sector")
-    norm = normalise(q)
+    norm = normalise(q[:SEARCH_MAX])
     if norm:
         qs = qs.filter(search_text__contains=norm)
     return qs.order_by("sort_name", "pk")[:limit]
 
 
-def person_directory(organisation):
-    """The roster of a body and the bodies below it (not deleted persons), with or without a login: whom a
-    member may ask to co-sign. Only names and sectors are shown from it."""
-    return Person.objects.filter(
-        owner_org__path__startswith=organisation.path, anonymised_at__isnull=True
-    ).select_related("sector")
+# Who may be asked to co-sign: whoever holds a seat in the current term (observers do not).
+CO_SIGNING_ROLES = (TermRoleKind.MEMBER, TermRoleKind.STANDING, TermRoleKind.INVITED, TermRoleKind.ADVISOR)
+
+
+def body_cppcc(organisation):
+    """The CPPCC a body belongs to: the body itself, or the nearest CPPCC above it (a committee's)."""
+    from organisations.models import Organisation, OrgKind
+
+    ids = [int(part) for part in organisation.path.strip("/").split("/") if part.isdigit()]
+    # Ancestors' paths are prefixes of each other: the longest is the nearest.
+    return Organisation.objects.filter(pk__in=ids, kind=OrgKind.CPPCC).order_by("-path").first()
+
+
+def person_directory(organisation, *, today: dt.date | None = None):
+    """The current members and advisors of the CPPCC `organisation` belongs to (a seat in its current term,
+    not ended), with or without a login, not deleted: whom a member may ask to co-sign. Former members,
+    observers and the rosters of other CPPCCs (a district's below a city's) are not in it. Only names and
+    sectors are shown from it."""
+    cppcc = body_cppcc(organisation)
+    if cppcc is None:
+        return Person.objects.none()
+    today = today or timezone.localdate()
+    seats = TermRole.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today),
+        Q(start_date__isnull=True) | Q(start_date__lte=today),
+        term__cppcc=cppcc,
+        term__is_current=True,
+        role__in=CO_SIGNING_ROLES,
+    )
+    return Person.objects.filter(anonymised_at__isnull=True, pk__in=seats.values("person_id")).select_related(
+        "sector"
+    )
 
 
 def person_directory_search(organisation, q: str = "", *, exclude=(), limit: int = 20):
     from core.text import normalise
 
     qs = person_directory(organisation).exclude(pk__in=[pk for pk in exclude if pk])
-    norm = normalise(q)
+    norm = normalise(q[:SEARCH_MAX])
     if norm:
         qs = qs.filter(search_text__contains=norm)
     return qs.order_by("sort_name", "pk")[:limit]

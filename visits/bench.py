@@ -4,6 +4,8 @@ numbers independent of other apps' benchmark data."""
 
 import datetime as dt
 
+from django.utils import timezone
+
 from bench.support import foundation, page
 
 
@@ -30,7 +32,7 @@ def _committee(ctx, n_persons: int, visits_per_person: float):
             ]
         )
         n_visits = int(n_persons * visits_per_person)
-        year = dt.date.today().year
+        year = timezone.localdate().year
         visits = Visit.objects.bulk_create(
             [
                 Visit(

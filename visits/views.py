@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import permissions, pickers
-from core.actions import Action, ActionTable
+from core.actions import Action, ActionTable, run_and_tell
 from core.errors import DomainError
 from core.exports import excel_response, stream
 from core.jobs import background_export
@@ -71,19 +71,6 @@ def _log(obj, workflow) -> list[dict]:
 
 def _form_error(form, exc: DomainError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
-def _act(request, call, success: str) -> bool:
-    """Run one service call for a POST action; a refusal becomes a Chinese message (403s still raise)."""
-    try:
-        call()
-    except DomainError as exc:
-        if exc.status_code == 403:
-            raise
-        messages.error(request, exc.message)
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _params(request, names):
@@ -680,13 +667,13 @@ def plan_create(request):
     user = request.user
     permissions.require(user, "create", VisitPlan)
     year = int(request.POST.get("year") or 0) if (request.POST.get("year") or "").isdigit() else 0
-    try:
-        p = services.visit_plan_create(actor=user, year=year)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("visits:plan")
-    messages.success(request, f"{p.title}已生成，共 {p.assignments.count()} 人。")
-    return redirect(f"{_plan_url()}?year={p.year}")
+    if run_and_tell(
+        request,
+        lambda: services.visit_plan_create(actor=user, year=year),
+        lambda plan: f"{plan.title}已生成，共 {plan.assignments.count()} 人。",
+    ):
+        return redirect(f"{_plan_url()}?year={year}")
+    return redirect("visits:plan")
 
 
 def _plan_url():

@@ -14,12 +14,16 @@ from proposals.models import Proposal
 
 pytestmark = pytest.mark.django_db
 
-Y = timezone.localdate().year
+
+@pytest.fixture
+def year():
+    """This year in Asia/Shanghai, taken when the test runs (not when the module is imported)."""
+    return timezone.localdate().year
 
 
-def _records(orgs, person, *, activities: int = 2, proposals: int = 1):
+def _records(orgs, person, *, year: int, activities: int = 2, proposals: int = 1):
     """Checked in at `activities` activities and one submitted proposal on 2 January of this year."""
-    start = dt.datetime(Y, 1, 2, 9, tzinfo=TZ)
+    start = dt.datetime(year, 1, 2, 9, tzinfo=TZ)
     for i in range(activities):
         activity = ActivityFactory(owner_org=orgs.committee, starts_at=start + dt.timedelta(hours=i))
         InvitationFactory(
@@ -37,38 +41,38 @@ def _records(orgs, person, *, activities: int = 2, proposals: int = 1):
 
 
 @pytest.fixture
-def member_year(orgs, users):
-    services.rule_set_create_default(actor=users["staff"], year=Y)
-    _records(orgs, users["member"].person)
+def member_year(orgs, users, year):
+    services.rule_set_create_default(actor=users["staff"], year=year)
+    _records(orgs, users["member"].person, year=year)
     return users["member"]
 
 
-def test_the_member_sees_score_grade_and_each_minimum_on_the_home_page(client, member_year):
+def test_the_member_sees_score_grade_and_each_minimum_on_the_home_page(client, member_year, year):
     # default rules: 2 activities × 5 + 1 proposal × 10 = 20 → 不称职 (称职 from 60: 40 to go);
     # 参加活动 2 of 3 (not met), 提案或社情民意信息 1 of 1 (met)
     client.force_login(member_year)
     html = client.get("/").content.decode()
-    assert f"我的{Y}年度履职" in html
+    assert f"我的{year}年度履职" in html
     assert '<span class="stat-value" id="glance-score">20</span>' in html
     assert '<span class="stat-value" id="glance-grade">不称职</span>' in html
     assert "距“称职”还差 40 分" in html
     assert '<span class="tag bad">未达到</span> 参加活动：2 / 3' in html
     assert '<span class="tag ok">已达到</span> 提案或社情民意信息：1 / 1' in html
-    archive = reverse("archives:person", args=[member_year.person.pk]) + f"?year={Y}"
+    archive = reverse("archives:person", args=[member_year.person.pk]) + f"?year={year}"
     assert f'href="{archive}">查看我的履职档案' in html
     assert client.get(archive).status_code == 200
 
 
-def test_the_glance_agrees_with_the_archive(member_year, users):
-    glance = selectors.year_at_a_glance(member_year.person, year=Y)
-    archive = selectors.person_archive(users["staff"], member_year.person, year=Y, with_records=False)
+def test_the_glance_agrees_with_the_archive(member_year, users, year):
+    glance = selectors.year_at_a_glance(member_year.person, year=year)
+    archive = selectors.person_archive(users["staff"], member_year.person, year=year, with_records=False)
     assert (glance.score, glance.grade) == (archive.score, archive.grade) == (20, "不称职")
     assert [m.label for m in glance.unmet] == [u.label for u in archive.result.unmet] == ["参加活动"]
 
 
-def test_an_advisor_gets_the_same(client, orgs, users):
-    services.rule_set_create_default(actor=users["staff"], year=Y)
-    _records(orgs, users["advisor"].person, activities=3, proposals=0)
+def test_an_advisor_gets_the_same(client, orgs, users, year):
+    services.rule_set_create_default(actor=users["staff"], year=year)
+    _records(orgs, users["advisor"].person, year=year, activities=3, proposals=0)
     client.force_login(users["advisor"])
     html = client.get("/").content.decode()
     assert '<span class="stat-value" id="glance-score">15</span>' in html
@@ -77,33 +81,33 @@ def test_an_advisor_gets_the_same(client, orgs, users):
 
 
 def test_the_home_page_query_count_does_not_grow_with_the_records(
-    client, orgs, member_year, django_assert_max_num_queries
+    client, orgs, member_year, django_assert_max_num_queries, year
 ):
     client.force_login(member_year)
     client.get("/")  # warm-up
     with django_assert_max_num_queries(40) as few:
         client.get("/")
-    _records(orgs, member_year.person, activities=10, proposals=5)
+    _records(orgs, member_year.person, year=year, activities=10, proposals=5)
     with django_assert_max_num_queries(len(few.captured_queries)):
         html = client.get("/").content.decode()
     # 12 activities × 5 = 60, capped at 40; 6 proposals × 10 = 60, capped at 30
     assert '<span class="stat-value" id="glance-score">70</span>' in html
 
 
-def test_the_glance_reads_in_traditional_chinese(client, member_year):
+def test_the_glance_reads_in_traditional_chinese(client, member_year, year):
     member_year.script = "hant"
     member_year.save()
     client.force_login(member_year)
     html = client.get("/").content.decode()
-    assert f"我的{Y}年度履職" in html and "未達到" in html and "查看我的履職檔案" in html
+    assert f"我的{year}年度履職" in html and "未達到" in html and "查看我的履職檔案" in html
 
 
-def test_a_year_without_rules_shows_the_latest_year_with_rules(client, orgs, users):
-    services.rule_set_create_default(actor=users["staff"], year=Y - 1)
+def test_a_year_without_rules_shows_the_latest_year_with_rules(client, orgs, users, year):
+    services.rule_set_create_default(actor=users["staff"], year=year - 1)
     client.force_login(users["member"])
     html = client.get("/").content.decode()
-    assert f"{Y} 年度尚未设置履职积分规则，以下为 {Y - 1} 年度。" in html
-    assert f"?year={Y - 1}" in html
+    assert f"{year} 年度尚未设置履职积分规则，以下为 {year - 1} 年度。" in html
+    assert f"?year={year - 1}" in html
 
 
 def test_no_rules_at_all_says_so_and_still_links_the_archive(client, users):

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from consultations import services
 from consultations.models import Revision, SpeechStatus
@@ -168,7 +169,7 @@ def test_api_lists_run_a_fixed_number_of_queries(client, users, orgs, django_ass
     from .factories import make_meeting
 
     for i in range(12):
-        m = make_meeting(users["staff"], title=f"会{i}", date=dt.date.today() + dt.timedelta(days=i + 1))
+        m = make_meeting(users["staff"], title=f"会{i}", date=timezone.localdate() + dt.timedelta(days=i + 1))
         make_topic(users["staff"], m)
         services.research_create(
             actor=users["staff"], title=f"课题{i}", lead_body=orgs.committee,

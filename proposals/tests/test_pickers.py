@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 
 from conftest import login_client
-from members.models import Person
+from members.models import Person, Term, TermRole
 from members.services import person_create
+from members.tests.factories import TermFactory
 from organisations.tests.factories import OrganisationFactory
 
 from ..models import Proposal, ProposalStatus
@@ -62,9 +63,16 @@ def test_merging_validates_the_target_against_what_the_user_may_see(client, user
     assert Proposal.objects.get(pk=proposal.pk).merged_into_id == target.pk
 
 
+def _seated(orgs, person):
+    """A seat in the city CPPCC's current term: whom the co-signer picker offers (members/tests/test_search.py)."""
+    term = Term.objects.filter(cppcc=orgs.city, is_current=True).first() or TermFactory(cppcc=orgs.city)
+    TermRole.objects.create(person=person, term=term, role="member")
+    return person
+
+
 def test_co_signers_come_from_the_whole_roster_not_only_persons_with_a_login(client, users, orgs):
     proposal = f.draft(users)
-    offline = person_create(actor=None, check=False, owner_org=orgs.committee, name="李无账号")
+    offline = _seated(orgs, person_create(actor=None, check=False, owner_org=orgs.committee, name="李无账号"))
     assert offline.user_id is None
     member = login_client(client, users["member"])
     url = reverse("proposals:cosigner_search", args=[proposal.pk])
@@ -82,7 +90,7 @@ def test_co_signers_come_from_the_whole_roster_not_only_persons_with_a_login(cli
 def test_co_signer_search_is_bounded_and_for_who_may_edit_the_proposal(client, users, orgs):
     proposal = f.draft(users)
     for i in range(30):
-        person_create(actor=None, check=False, owner_org=orgs.committee, name=f"张委员{i}")
+        _seated(orgs, person_create(actor=None, check=False, owner_org=orgs.committee, name=f"张委员{i}"))
     url = reverse("proposals:cosigner_search", args=[proposal.pk])
     assert len(_results(login_client(client, users["member"]).get(url, {"q": "张委员"}))) == 20
     assert login_client(client, users["other_staff"]).get(url).status_code == 404

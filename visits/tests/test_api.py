@@ -1,21 +1,19 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from visits.models import Request, Visit
 
 from .factories import make_request, make_visit, persons
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 JSON = "application/json"
 
 
-def test_leader_records_a_visit_and_sees_confidential_notes(client, users, member_person):
+def test_leader_records_a_visit_and_sees_confidential_notes(client, users, member_person, today):
     client.force_login(users["leader"])
     body = {
-        "date": TODAY.isoformat(),
+        "date": today.isoformat(),
         "mode": "video",
         "visitor_ids": [users["leader"].pk],
         "person_ids": [member_person.pk],
@@ -31,10 +29,10 @@ def test_leader_records_a_visit_and_sees_confidential_notes(client, users, membe
     assert client.get(f"/api/v1/visits/{data['id']}").json()["confidential_notes"] is None
 
 
-def test_future_visit_marked_done_is_a_400_in_chinese(client, users, member_person):
+def test_future_visit_marked_done_is_a_400_in_chinese(client, users, member_person, today):
     client.force_login(users["staff"])
     body = {
-        "date": (TODAY + dt.timedelta(days=3)).isoformat(),
+        "date": (today + dt.timedelta(days=3)).isoformat(),
         "visitor_ids": [users["staff"].pk],
         "person_ids": [member_person.pk],
         "done": True,
@@ -44,9 +42,9 @@ def test_future_visit_marked_done_is_a_400_in_chinese(client, users, member_pers
     assert not Visit.objects.exists()
 
 
-def test_unknown_field_is_refused(client, users, member_person):
+def test_unknown_field_is_refused(client, users, member_person, today):
     client.force_login(users["staff"])
-    body = {"date": TODAY.isoformat(), "visitor_ids": [], "person_ids": [], "secret": 1}
+    body = {"date": today.isoformat(), "visitor_ids": [], "person_ids": [], "secret": 1}
     response = client.post("/api/v1/visits", body, content_type=JSON)
     assert response.status_code == 422 and "不允许的字段" in response.json()["detail"]
 
@@ -91,10 +89,10 @@ def test_request_workflow_through_the_api(client, users, member_person):
     assert [s["text"] for s in client.get(f"{url}/steps").json()] == ["已联系学校"]
 
 
-def test_liaison_events_through_the_api(client, users, orgs):
+def test_liaison_events_through_the_api(client, users, orgs, today):
     client.force_login(users["staff"])
     body = {
-        "date": TODAY.isoformat(),
+        "date": today.isoformat(),
         "kind": "meeting",
         "title": "联谊座谈",
         "organisation_ids": [orgs.association.pk],
@@ -108,10 +106,10 @@ def test_liaison_events_through_the_api(client, users, orgs):
 
 
 @pytest.mark.parametrize("participants", [{}, {"participant_ids": []}])
-def test_a_liaison_event_without_participants_is_recorded(client, users, orgs, participants):
+def test_a_liaison_event_without_participants_is_recorded(client, users, orgs, participants, today):
     """Defect 2 of issue 11: absent or empty participant_ids answered 500."""
     client.force_login(users["staff"])
-    body = {"date": TODAY.isoformat(), "kind": "meeting", "title": "联谊座谈",
+    body = {"date": today.isoformat(), "kind": "meeting", "title": "联谊座谈",
             "organisation_ids": [orgs.association.pk], **participants}  # fmt: skip
     response = client.post("/api/v1/liaison-events", body, content_type=JSON)
     assert response.status_code == 201, response.content
@@ -119,7 +117,7 @@ def test_a_liaison_event_without_participants_is_recorded(client, users, orgs, p
 
 
 @pytest.mark.parametrize("url", ["/api/v1/visits", "/api/v1/requests", "/api/v1/liaison-events"])
-def test_api_list_query_count_does_not_grow(url, client, users, orgs, django_assert_max_num_queries):
+def test_api_list_query_count_does_not_grow(url, client, users, orgs, django_assert_max_num_queries, today):
     from visits import services
 
     def rows(n):
@@ -129,7 +127,7 @@ def test_api_list_query_count_does_not_grow(url, client, users, orgs, django_ass
             make_request(users["leader"], p, visit=v, owner=users["staff"])
             services.liaison_event_create(
                 actor=users["staff"],
-                date=TODAY,
+                date=today,
                 kind="joint",
                 title=p.name,
                 organisations=[orgs.association, orgs.sports],

@@ -18,21 +18,18 @@ from .factories import make_request, make_visit, persons
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-TOMORROW = TODAY + dt.timedelta(days=1)
-
 
 # ---- visits ----
 
 
-def test_a_visit_dated_in_the_future_cannot_be_recorded_as_done(users, member_person):
+def test_a_visit_dated_in_the_future_cannot_be_recorded_as_done(users, member_person, tomorrow):
     with pytest.raises(DomainError, match="今天之后"):
-        make_visit(users["leader"], [member_person], date=TOMORROW, done=True)
+        make_visit(users["leader"], [member_person], date=tomorrow, done=True)
     assert not Visit.objects.exists()
 
 
-def test_a_planned_future_visit_cannot_be_marked_done_until_its_day(users, member_person):
-    visit = make_visit(users["leader"], [member_person], date=TOMORROW, done=False)
+def test_a_planned_future_visit_cannot_be_marked_done_until_its_day(users, member_person, tomorrow):
+    visit = make_visit(users["leader"], [member_person], date=tomorrow, done=False)
     with pytest.raises(DomainError, match="今天之后"):
         services.visit_record(actor=users["leader"], visit=visit)
     visit.refresh_from_db()
@@ -40,8 +37,8 @@ def test_a_planned_future_visit_cannot_be_marked_done_until_its_day(users, membe
     assert not TransitionLog.objects.filter(workflow="visit").exists()
 
 
-def test_recording_a_planned_visit_logs_it_as_done(users, member_person):
-    visit = make_visit(users["staff"], [member_person], date=TODAY, done=False)
+def test_recording_a_planned_visit_logs_it_as_done(users, member_person, today):
+    visit = make_visit(users["staff"], [member_person], date=today, done=False)
     services.visit_record(actor=users["staff"], visit=visit, notes="谈了子女入学")
     visit.refresh_from_db()
     assert visit.status == VisitStatus.DONE and visit.notes == "谈了子女入学"
@@ -82,8 +79,8 @@ def test_members_and_other_committees_cannot_log_visits(users, member_person):
         make_visit(users["other_staff"], [member_person])
 
 
-def test_a_cancelled_visit_needs_a_reason(users, member_person):
-    visit = make_visit(users["leader"], [member_person], date=TOMORROW, done=False)
+def test_a_cancelled_visit_needs_a_reason(users, member_person, tomorrow):
+    visit = make_visit(users["leader"], [member_person], date=tomorrow, done=False)
     with pytest.raises(DomainError, match="需要填写说明"):
         services.visit_cancel(actor=users["leader"], visit=visit, reason=" ")
     services.visit_cancel(actor=users["leader"], visit=visit, reason="委员临时出差")
@@ -175,10 +172,10 @@ def test_members_cannot_move_requests(users, member_person):
         services.request_transition(actor=users["member"], request=req, target="solved", note="自己解决了")
 
 
-def test_a_member_raises_a_request_only_for_himself(users, member_person, advisor_person):
+def test_a_member_raises_a_request_only_for_himself(users, member_person, advisor_person, today):
     with pytest.raises(DomainError, match="只能为自己"):
         make_request(users["member"], advisor_person)
-    req = make_request(users["member"], member_person, owner=users["leader"], deadline=TODAY)
+    req = make_request(users["member"], member_person, owner=users["leader"], deadline=today)
     assert req.owner is None and req.deadline is None  # the office assigns those
     assert Notification.objects.filter(recipient=users["staff"], event="request.raised").exists()
 
@@ -209,23 +206,23 @@ def test_no_steps_on_a_closed_request(users, member_person):
 # ---- coverage and plan ----
 
 
-def test_coverage_counts_who_was_visited_this_year(users, orgs, member_person, advisor_person):
+def test_coverage_counts_who_was_visited_this_year(users, orgs, member_person, advisor_person, today):
     others = persons(3, orgs.committee)
-    make_visit(users["leader"], [member_person, others[0]], date=dt.date(TODAY.year, 1, 1))
-    make_visit(users["staff"], [advisor_person], date=dt.date(TODAY.year - 1, 6, 1))
-    make_visit(users["leader"], [others[1]], date=TODAY, done=False)  # planned only: not covered
-    cov = coverage(user=users["leader"], year=TODAY.year)
+    make_visit(users["leader"], [member_person, others[0]], date=dt.date(today.year, 1, 1))
+    make_visit(users["staff"], [advisor_person], date=dt.date(today.year - 1, 6, 1))
+    make_visit(users["leader"], [others[1]], date=today, done=False)  # planned only: not covered
+    cov = coverage(user=users["leader"], year=today.year)
     assert (cov.total, cov.covered, cov.never) == (5, 2, 2)
     names = [p.name for p in cov.persons]
     assert "陈大文" not in names and "黄侨心" in names and others[1].name in names
 
 
-def test_coverage_target_and_period_come_from_the_rule(users, orgs, member_person):
-    make_visit(users["leader"], [member_person], date=dt.date(TODAY.year, 1, 1))
+def test_coverage_target_and_period_come_from_the_rule(users, orgs, member_person, today):
+    make_visit(users["leader"], [member_person], date=dt.date(today.year, 1, 1))
     services.coverage_rule_save(
         actor=users["staff"], period_days=90, visits_per_period=2, liaison_period_days=30
     )
-    cov = coverage(user=users["leader"], year=TODAY.year, today=dt.date(TODAY.year, 12, 31))
+    cov = coverage(user=users["leader"], year=today.year, today=dt.date(today.year, 12, 31))
     assert cov.covered == 0 and cov.rule.visits_per_period == 2
 
 
@@ -236,11 +233,11 @@ def test_the_rule_refuses_a_zero_period(users):
         )
 
 
-def test_leaders_divide_the_yearly_plan(users, orgs):
+def test_leaders_divide_the_yearly_plan(users, orgs, today):
     persons(4, orgs.committee)
-    plan = services.visit_plan_create(actor=users["leader"], year=TODAY.year)
+    plan = services.visit_plan_create(actor=users["leader"], year=today.year)
     assert plan.assignments.count() == 6
-    assert services.visit_plan_create(actor=users["leader"], year=TODAY.year).assignments.count() == 6
+    assert services.visit_plan_create(actor=users["leader"], year=today.year).assignments.count() == 6
     n = services.visit_plan_divide(
         actor=users["leader"], plan=plan, visitors=[users["leader"], users["staff"]]
     )
@@ -251,8 +248,8 @@ def test_leaders_divide_the_yearly_plan(users, orgs):
 # ---- reminders ----
 
 
-def test_planned_visit_reminder_is_sent_once(users, member_person):
-    make_visit(users["leader"], [member_person], date=TOMORROW, done=False)
+def test_planned_visit_reminder_is_sent_once(users, member_person, tomorrow):
+    make_visit(users["leader"], [member_person], date=tomorrow, done=False)
     rule = registered()["visits.planned_visit_soon"]
     assert run_rule("visits.planned_visit_soon", rule, timezone.now()) == 1
     assert run_rule("visits.planned_visit_soon", rule, timezone.now()) == 0
@@ -264,8 +261,8 @@ def test_planned_visit_reminder_is_sent_once(users, member_person):
     )
 
 
-def test_overdue_request_reminds_its_owner(users, member_person):
-    make_request(users["staff"], member_person, owner=users["staff"], deadline=TODAY - dt.timedelta(days=2))
+def test_overdue_request_reminds_its_owner(users, member_person, today):
+    make_request(users["staff"], member_person, owner=users["staff"], deadline=today - dt.timedelta(days=2))
     rule = registered()["visits.request_overdue"]
     assert run_rule("visits.request_overdue", rule, timezone.now()) == 1
 
@@ -294,19 +291,19 @@ def test_contact_phone_is_encrypted_masked_and_reveal_is_logged(users, orgs):
     assert LiaisonContact.objects.count() == 1
 
 
-def test_network_lists_bodies_not_contacted_within_the_period(users, orgs):
+def test_network_lists_bodies_not_contacted_within_the_period(users, orgs, today):
     for org in (orgs.association, orgs.province, orgs.sports):
         services.liaison_link_save(actor=users["staff"], organisation=org)
     services.liaison_event_create(
         actor=users["staff"],
-        date=TODAY - dt.timedelta(days=10),
+        date=today - dt.timedelta(days=10),
         kind="meeting",
         title="座谈",
         organisations=[orgs.association],
     )
     services.liaison_event_create(
         actor=users["staff"],
-        date=TODAY - dt.timedelta(days=400),
+        date=today - dt.timedelta(days=400),
         kind="joint",
         title="联合调研",
         organisations=[orgs.province],
@@ -315,10 +312,10 @@ def test_network_lists_bodies_not_contacted_within_the_period(users, orgs):
     assert {link.organisation.name for link in qs} == {"广东省政协", "广州市体育局"}
 
 
-def test_a_future_liaison_event_is_refused(users, orgs):
+def test_a_future_liaison_event_is_refused(users, orgs, tomorrow):
     with pytest.raises(DomainError, match="不能在今天之后"):
         services.liaison_event_create(
-            actor=users["staff"], date=TOMORROW, kind="meeting", title="座谈", organisations=[orgs.sports]
+            actor=users["staff"], date=tomorrow, kind="meeting", title="座谈", organisations=[orgs.sports]
         )
 
 

@@ -15,8 +15,6 @@ from .factories import make_request, make_visit, persons
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-
 
 def _login(client, user):
     client.force_login(user)
@@ -73,9 +71,9 @@ def test_a_member_cannot_close_his_own_request(client, users, member_person):
     assert req.status == "open"
 
 
-def test_marking_a_future_visit_done_shows_a_chinese_refusal(client, users, member_person):
+def test_marking_a_future_visit_done_shows_a_chinese_refusal(client, users, member_person, today):
     _login(client, users["leader"])
-    tomorrow = TODAY + dt.timedelta(days=1)
+    tomorrow = today + dt.timedelta(days=1)
     response = client.post(
         reverse("visits:create"),
         {
@@ -105,13 +103,13 @@ def test_solving_without_a_resolution_is_refused_on_the_page(client, users, memb
 # ---- journeys ----
 
 
-def test_leader_records_a_visit_with_two_requests(client, users, member_person):
+def test_leader_records_a_visit_with_two_requests(client, users, member_person, today):
     _login(client, users["leader"])
     response = client.post(
         reverse("visits:create"),
         {
             "done": "on",
-            "date": TODAY.isoformat(),
+            "date": today.isoformat(),
             "mode": "home",
             "visitors": [users["leader"].pk],
             "persons": [member_person.pk],
@@ -167,12 +165,14 @@ def test_coverage_page_shows_who_is_still_unvisited(client, users, member_person
     assert "50.0%" in html
 
 
-def test_coverage_page_shows_a_planned_visit_instead_of_arrange(client, users, member_person, advisor_person):
-    make_visit(users["leader"], [advisor_person], date=TODAY + dt.timedelta(days=5), done=False)
+def test_coverage_page_shows_a_planned_visit_instead_of_arrange(
+    client, users, member_person, advisor_person, today
+):
+    make_visit(users["leader"], [advisor_person], date=today + dt.timedelta(days=5), done=False)
     _login(client, users["leader"])
     html = client.get(reverse("visits:coverage")).content.decode()
     row = html[html.index("黄侨心") : html.index("</tr>", html.index("黄侨心"))]
-    planned = (TODAY + dt.timedelta(days=5)).strftime("%Y-%m-%d")
+    planned = (today + dt.timedelta(days=5)).strftime("%Y-%m-%d")
     assert f"已计划 {planned}" in row and "安排走访" not in row
 
 
@@ -211,13 +211,14 @@ def test_request_export_has_the_filtered_rows(client, users, member_person, advi
 
 
 def _visits(users, orgs, n):
+    today = timezone.localdate()
     people = persons(n, orgs.committee, prefix=f"对象{n}-")
     for i, p in enumerate(people):
         visit = make_visit(
             users["leader"], [p, people[i - 1]], visitors=[users["leader"], users["staff"]], topics=f"主题{i}"
         )
         make_request(
-            users["leader"], p, visit=visit, owner=users["staff"], deadline=TODAY - dt.timedelta(days=1)
+            users["leader"], p, visit=visit, owner=users["staff"], deadline=today - dt.timedelta(days=1)
         )
 
 
@@ -236,21 +237,24 @@ def _visits(users, orgs, n):
         "visits:liaison_event_export",
     ],
 )
-def test_page_query_count_does_not_grow_with_rows(url, client, users, orgs, django_assert_max_num_queries):
+def test_page_query_count_does_not_grow_with_rows(
+    url, client, users, orgs, django_assert_max_num_queries, today
+):
     _login(client, users["leader"])
-    services.visit_plan_create(actor=users["leader"], year=TODAY.year)
+    services.visit_plan_create(actor=users["leader"], year=today.year)
     _visits(users, orgs, 3)
     _links(users, orgs, 2)
     with django_assert_max_num_queries(40) as few:
         assert client.get(reverse(url)).status_code == 200
     _visits(users, orgs, 25)
     _links(users, orgs, 20)
-    services.visit_plan_create(actor=users["leader"], year=TODAY.year)
+    services.visit_plan_create(actor=users["leader"], year=today.year)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(reverse(url)).status_code == 200
 
 
 def _links(users, orgs, n):
+    today = timezone.localdate()
     from organisations.tests.factories import OrganisationFactory
 
     for i in range(n):
@@ -261,7 +265,7 @@ def _links(users, orgs, n):
         )
         services.liaison_event_create(
             actor=users["staff"],
-            date=TODAY,
+            date=today,
             kind="meeting",
             title=f"座谈{i}",
             organisations=[org],
@@ -294,8 +298,10 @@ def test_coverage_query_count_is_fixed_for_many_persons(client, users, orgs, dja
         client.get(reverse("visits:coverage"))
 
 
-def test_home_cards_show_a_members_open_requests_and_a_leaders_overdue_ones(client, users, member_person):
-    make_request(users["staff"], member_person, owner=users["staff"], deadline=TODAY - dt.timedelta(days=3))
+def test_home_cards_show_a_members_open_requests_and_a_leaders_overdue_ones(
+    client, users, member_person, today
+):
+    make_request(users["staff"], member_person, owner=users["staff"], deadline=today - dt.timedelta(days=3))
     _login(client, users["member"])
     assert "我的诉求（未办结）" in client.get("/").content.decode()
     _login(client, users["leader"])
@@ -357,7 +363,9 @@ def test_visit_search_finds_traditional_input(client, users, member_person):
     assert "了解子女教育" in html
 
 
-def test_organisation_page_query_count_does_not_grow(client, users, orgs, django_assert_max_num_queries):
+def test_organisation_page_query_count_does_not_grow(
+    client, users, orgs, django_assert_max_num_queries, today
+):
     services.liaison_link_save(actor=users["staff"], organisation=orgs.association, liaison=users["leader"])
     _login(client, users["staff"])
     url = reverse("organisations:detail", args=[orgs.association.pk])
@@ -367,7 +375,7 @@ def test_organisation_page_query_count_does_not_grow(client, users, orgs, django
             actor=users["staff"], organisation=orgs.association, name=f"人{i}", phone="+852 6123 4567"
         )
         services.liaison_event_create(
-            actor=users["staff"], date=TODAY, kind="meeting", title=f"会{i}", organisations=[orgs.association]
+            actor=users["staff"], date=today, kind="meeting", title=f"会{i}", organisations=[orgs.association]
         )
 
     add(0)
