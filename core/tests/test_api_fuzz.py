@@ -3,6 +3,8 @@ document, as staff and as a member, and every answer matches the document: no se
 a declared content type (JSON, never an HTML page), a body that validates against the declared schema.
 Bounded (a few examples per operation, derandomised) so the whole run stays within about a minute."""
 
+import contextlib
+
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
@@ -43,24 +45,34 @@ schema = schemathesis.from_pytest_fixture(
 )
 
 
-@pytest.fixture(scope="session")
-def api_schema():
-    return _schema()
-
-
-@pytest.fixture(autouse=True)
-def _keep_the_test_connection():
+@contextlib.contextmanager
+def _without_connection_recycling():
     """The WSGI handler closes the database connection after each request (as in production); inside a test
-    transaction that would close the test's own connection on PostgreSQL. Django's test client disconnects the
-    same signal handlers; so do we, for schemathesis' WSGI calls."""
+    transaction that would close the test's own connection on PostgreSQL, and before the first test of a worker
+    it would touch a connection that earlier tests opened while database access is blocked. Django's test client
+    disconnects the same signal handlers; so do we, for schemathesis' WSGI calls."""
     from django.core import signals
     from django.db import close_old_connections
 
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(scope="session")
+def api_schema():
+    with _without_connection_recycling():
+        return _schema()
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    with _without_connection_recycling():
+        yield
 
 
 @pytest.fixture
