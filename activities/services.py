@@ -575,6 +575,9 @@ def activity_from_token(token: str) -> int:
         raise DomainError("签到二维码无效，请扫描工作人员出示的二维码。", code="forged")
 
 
+NOT_INVITED = "您不在本次活动的邀请名单中，无法签到；如有疑问请联系工作人员。"
+
+
 @transaction.atomic
 def check_in_with_token(*, user, token: str) -> Invitation:
     """A logged-in member checks in by the QR code. Refused (Chinese message) for a forged or expired
@@ -585,9 +588,7 @@ def check_in_with_token(*, user, token: str) -> Invitation:
     if person is not None:
         invitation = Invitation.objects.filter(activity_id=activity_id, person=person).first()
     if invitation is None:
-        raise DomainError(
-            "您不在本次活动的邀请名单中，无法签到；如有疑问请联系工作人员。", code="not_invited"
-        )
+        raise DomainError(NOT_INVITED, code="not_invited")
     return invitation_check_in(actor=user, invitation=invitation, method=CheckInMethod.QR)
 
 

@@ -574,22 +574,25 @@ def qr_code(request, pk: int):
 
 @login_required
 def checkin(request, token: str):
-    """What a member's phone opens after scanning: one button to check in (a GET never writes)."""
-    error = None
-    activity = None
+    """What a member's phone opens after scanning: one button to check in (a GET never writes).
+
+    Nothing of an activity is shown unless the user may see it: a forged or tampered code answers 404, the
+    genuine code of an activity the user does not see (another body's, one they are not invited to) 403."""
+    error, status, activity = None, 200, None
     try:
         activity_id = services.activity_from_token(token)
-        activity = Activity.objects.filter(pk=activity_id).first()
-        if activity is None:
-            raise DomainError("签到二维码无效，请扫描工作人员出示的二维码。")
     except DomainError as exc:
-        error = exc.message
+        error, status = exc.message, 400 if exc.code == "expired" else 404
+    else:
+        activity = Activity.objects.visible_to(request.user).filter(pk=activity_id).first()
+        if activity is None:
+            error, status = services.NOT_INVITED, 403
     done = None
     if request.method == "POST" and error is None:
         try:
             done = services.check_in_with_token(user=request.user, token=token)
         except DomainError as exc:
-            error = exc.message
+            error, status = exc.message, 400
     opens_at = activity.starts_at - services.CHECK_IN_EARLY if activity else None
     return render(
         request,
@@ -602,7 +605,7 @@ def checkin(request, token: str):
             "opens_at": opens_at,
             "not_started": opens_at is not None and timezone.now() < opens_at,
         },
-        status=400 if error else 200,
+        status=status,
     )
 
 

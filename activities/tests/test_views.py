@@ -199,7 +199,7 @@ def test_member_answers_from_the_phone_page(client, member, my_invitation):
 def test_qr_check_in_page_refuses_a_forged_code_in_chinese(client, member):
     client.force_login(member)
     response = client.post(reverse("activities:checkin", args=["1:forged:code"]))
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert "签到二维码无效" in response.content.decode()
 
 

@@ -18,13 +18,15 @@ from django.utils import timezone
 
 ROLES = ("anonymous", "admin", "staff", "leader", "member", "advisor", "unit", "partner")
 LOGIN = "login"
+ANY = "any"  # writes: any answer but a 5xx
 
 
 def _row(spec: str) -> dict[str, object]:
-    """'L 200 200 200 403 403 403 403' (roles in ROLES order) → {role: status}; L = LOGIN."""
+    """'L 200 200 200 403 403 403 403' (roles in ROLES order) → {role: status}; L = LOGIN, A = ANY."""
     codes = spec.split()
     assert len(codes) == len(ROLES), spec
-    return {role: (LOGIN if c == "L" else int(c)) for role, c in zip(ROLES, codes, strict=True)}
+    named = {"L": LOGIN, "A": ANY}
+    return {role: named[c] if c in named else int(c) for role, c in zip(ROLES, codes, strict=True)}
 
 
 def _pdf():
@@ -523,7 +525,75 @@ def other_member_objects(orgs, users) -> dict[str, object]:
 
 
 # Routes not walked by the matrix, each with its reason. Keep short.
-NOT_WALKED: dict[str, str] = {
-    "activities:feed": "addressed by a personal calendar token, not an object id; covered by activities tests",
-    "activities:checkin": "addressed by a QR token, not an object id; covered by activities tests",
+NOT_WALKED: dict[str, str] = {}
+
+# Routes addressed by a signed token rather than an object id, walked by the token tests of
+# `test_permission_matrix_writes.py` (made-up, tampered and other people's tokens; the real one as control).
+TOKEN_ROUTES = frozenset({"activities:feed", "activities:checkin"})
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Writes (`test_permission_matrix_writes.py`): every route above POSTed, API operations with each method they
+# declare. On OBJECTS every write is refused; on PAGES a role refused the GET is refused the POST the same way,
+# a role allowed the GET may get anything but a 5xx — unless the route's POST row here says otherwise.
+# Routes whose GET row says nothing about the POST (405: the route is an action taking POST only), or whose POST
+# answers differently: roles in ROLES order, A = ANY (admin's entry is not walked).
+POST_PAGES: dict[str, dict[str, object]] = {
+    "accounts:logout": _row("A A A A A A A A"),
+    "accounts:switch_script": _row("A A A A A A A A"),  # before sign-in the choice is kept in a cookie
+    "notifications:mark_read": _row("L A A A A A A A"),  # one's own notifications
+    "members:merge": _row("L A A 403 403 403 403 403"),
+    "proposals:similar": _row("L A A 403 A A 403 403"),
+    "visits:plan_create": _row("L A A A 403 403 403 403"),
+    "api:import_members": _row("401 A A 403 403 403 403 403"),
+    "api:check_in": _row("401 A A A A A A A"),  # a QR code's token: refused by the token, not the role
+}
+
+# An API create shares its path with the list, so its GET row is the list's: it answers the POST as the page
+# creating the same records answers the GET (200 → any, the sign-in page → 401).
+_API_CREATES_LIKE = {
+    "api:create_organisation": "organisations:create",
+    "api:create_member": "members:create",
+    "api:create_activity": "activities:create",
+    "api:create_proposal": "proposals:create",
+    "api:create_report": "opinions:create",
+    "api:create_visit": "visits:create",
+    "api:create_request": "visits:request_create",
+    "api:create_liaison_event": "visits:liaison_event_create",
+    "api:create_meeting": "consultations:meeting_create",
+    "api:create_research": "consultations:research_create",
+    "api:create_donation": "archives:donation_new",
+}
+POST_PAGES.update(
+    {
+        api: {role: {LOGIN: 401, 200: ANY, 400: ANY}.get(got, got) for role, got in PAGES[page].items()}
+        for api, page in _API_CREATES_LIKE.items()
+    }
+)
+
+# Object routes where a role may POST to another body's object on purpose (the database must still not change):
+# route → roles.
+WRITABLE_OBJECTS: dict[str, frozenset[str]] = {
+    "organisations:detail": _SIGNED_IN,  # a read-only page answering POST as GET
+    "visits:contact_create": frozenset({"staff", "leader"}),  # the empty form shown again with its errors
+}
+
+# The control for writes: routes of `foreign_objects` the owning body's staff POST with the walk's body →
+# the statuses they may get (a validation answer, or the write done).
+OWNER_WRITES: dict[str, set] = {
+    # The empty form shown again with its errors.
+    "members:edit": {200},
+    "activities:edit": {200},
+    "opinions:edit": {200},
+    "visits:edit": {200},
+    "visits:request_edit": {200},
+    "consultations:meeting_edit": {200},
+    "consultations:research_edit": {200},
+    "archives:donation_edit": {200},
+    # Refused on the input or the record's state.
+    "api:record_visit": {400},
+    "api:transition_report": {400},
+    # The API's smallest body is a real write: a step on the request, an empty change to the member.
+    "api:add_step": {201},
+    "api:update_member": {200},
 }
