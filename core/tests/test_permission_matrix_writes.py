@@ -14,6 +14,7 @@ API bodies are the smallest body each operation's schema accepts (`example_body`
 the body's fault: `{}` would be a 422 from django-ninja before the endpoint runs."""
 
 import datetime as dt
+import inspect
 import json
 
 import pytest
@@ -47,7 +48,7 @@ def _operation(pattern, name):
     path_view = next(
         (
             c.cell_contents
-            for c in getattr(pattern.callback, "__closure__", None) or ()
+            for c in getattr(inspect.unwrap(pattern.callback), "__closure__", None) or ()
             if hasattr(c.cell_contents, "operations")
         ),
         None,
