@@ -7,7 +7,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import permissions
-from core.api import InputSchema, PatchSchema
+from core.api import InputSchema, PatchSchema, may
 from members.models import Person
 from organisations.models import Organisation
 
@@ -174,7 +174,9 @@ def get_activity(request, activity_id: int):
     return selectors.activity_detail(user=request.auth, pk=activity_id)
 
 
-@router.post("", response={201: ActivityDetailOut}, summary="新建活动（工作人员）")
+@router.post(
+    "", response={201: ActivityDetailOut}, summary="新建活动（工作人员）", auth=may("create", Activity)
+)
 def create_activity(request, payload: ActivityIn):
     from django.db import transaction
 

@@ -7,7 +7,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import permissions
-from core.api import InputSchema
+from core.api import InputSchema, may
 from core.errors import DomainError
 from members.models import Person
 from organisations.models import Organisation
@@ -418,7 +418,9 @@ def list_meetings(request, q: str = "", year: int | None = None, kind: str = "")
     return selectors.meeting_list(user=request.auth, q=q, year=year, kind=kind).order_by("-date", "-id")
 
 
-@router.post("/consultations", response={201: MeetingOut}, summary="登记协商会议")
+@router.post(
+    "/consultations", response={201: MeetingOut}, summary="登记协商会议", auth=may("create", Meeting)
+)
 def create_meeting(request, payload: MeetingIn):
     data = payload.dict()
     activity = _activity(request.auth, data.pop("activity_id"))
@@ -634,7 +636,12 @@ def get_research(request, topic_id: int):
     return _research_detail(_topic(request, topic_id))
 
 
-@router.post("/research-topics", response={201: ResearchDetailOut}, summary="登记课题")
+@router.post(
+    "/research-topics",
+    response={201: ResearchDetailOut},
+    summary="登记课题",
+    auth=may("create", ResearchTopic),
+)
 def create_research(request, payload: ResearchIn):
     permissions.require(request.auth, "create", ResearchTopic)
     partners = [_org(pk, "partner_ids") for pk in payload.partner_ids]

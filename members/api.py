@@ -6,7 +6,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import permissions
-from core.api import InputSchema, PatchSchema
+from core.api import InputSchema, PatchSchema, may
 from core.errors import DomainError
 
 from . import selectors, services
@@ -182,7 +182,7 @@ def get_member(request, person_id: int):
     return selectors.person_detail(request.auth, person_id)
 
 
-@router.post("members", response={201: PersonOut}, summary="新增委员/顾问")
+@router.post("members", response={201: PersonOut}, summary="新增委员/顾问", auth=may("create", Person))
 def create_member(request, payload: PersonIn):
     permissions.require(request.auth, "create", Person)
     data = _changes(payload.dict())
@@ -212,6 +212,7 @@ def list_terms(request):
     "members/import",
     response=dict,
     summary="导入名册（Excel，先试运行）",
+    auth=may("import", Person),
 )
 def import_members(
     request,

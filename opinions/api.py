@@ -4,7 +4,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import permissions
-from core.api import InputSchema, PatchSchema
+from core.api import InputSchema, PatchSchema, may
 from core.errors import DomainError
 
 from . import services
@@ -89,7 +89,7 @@ def get_report(request, report_id: int):
     return _get(request, report_id)
 
 
-@router.post("", response={201: ReportOut}, summary="撰写（委员本人）")
+@router.post("", response={201: ReportOut}, summary="撰写（委员本人）", auth=may("create", OpinionReport))
 def create_report(request, payload: ReportIn):
     user = request.auth
     permissions.require(user, "create", OpinionReport)

@@ -2,7 +2,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import permissions
-from core.api import InputSchema, PatchSchema
+from core.api import InputSchema, PatchSchema, may
 
 from . import services
 from .models import Organisation, OrgKind, OrgLevel
@@ -85,7 +85,9 @@ def _parent(user, parent_id):
     return permissions.get_visible_or_404(Organisation, user, pk=parent_id)
 
 
-@router.post("", response={201: OrganisationOut}, summary="新建机构（管理员）")
+@router.post(
+    "", response={201: OrganisationOut}, summary="新建机构（管理员）", auth=may("create", Organisation)
+)
 def create_organisation(request, payload: OrganisationIn):
     data = payload.dict()
     parent = _parent(request.auth, data.pop("parent_id"))

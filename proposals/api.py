@@ -11,7 +11,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import permissions
-from core.api import InputSchema, permission_first
+from core.api import InputSchema, may, permission_first
 from core.errors import DomainError
 from members.models import Person
 from organisations.models import Organisation
@@ -246,7 +246,7 @@ def get_proposal(request, pk: int):
     return _get(request, pk)
 
 
-@router.post("", response={201: ProposalDetailOut}, summary="起草提案")
+@router.post("", response={201: ProposalDetailOut}, summary="起草提案", auth=may("create", Proposal))
 def create_proposal(request, payload: ProposalIn):
     user = request.auth
     permissions.require(user, "create", Proposal)  # before the author is looked for

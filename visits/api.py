@@ -8,7 +8,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from accounts.models import User
 from core import permissions
-from core.api import InputSchema, PatchSchema
+from core.api import InputSchema, PatchSchema, may
 from core.errors import DomainError
 from members.models import Person
 from organisations.models import Organisation
@@ -126,7 +126,7 @@ def get_visit(request, visit_id: int):
     return visit
 
 
-@router.post("/visits", response={201: VisitOut}, summary="计划或登记走访")
+@router.post("/visits", response={201: VisitOut}, summary="计划或登记走访", auth=may("create", Visit))
 def create_visit(request, payload: VisitIn):
     data = payload.dict()
     permissions.require(request.auth, "create", Visit)
@@ -280,7 +280,7 @@ def request_steps(request, request_id: int):
     return list(req.steps.all())
 
 
-@router.post("/requests", response={201: RequestOut}, summary="登记诉求")
+@router.post("/requests", response={201: RequestOut}, summary="登记诉求", auth=may("create", Request))
 def create_request(request, payload: RequestIn):
     actor = request.auth
     permissions.require(actor, "create", Request)
@@ -410,6 +410,7 @@ def list_liaison_events(request, q: str = "", kind: str = "", organisation: str 
     "/liaison-events",
     response={201: LiaisonEventOut},
     summary="登记联谊活动",
+    auth=may("create", LiaisonEvent),
 )
 def create_liaison_event(request, payload: LiaisonEventIn):
     actor = request.auth
