@@ -34,7 +34,9 @@ def test_members_too(client, users, url):
     assert client.post(url, "{}", content_type="application/json").status_code == 403
 
 
-@pytest.mark.parametrize("url", ["/api/v1/members", "/api/v1/activities", "/api/v1/visits", "/api/v1/requests"])
+@pytest.mark.parametrize(
+    "url", ["/api/v1/members", "/api/v1/activities", "/api/v1/visits", "/api/v1/requests"]
+)
 def test_staff_with_the_right_get_the_bodys_422(client, users, url):
     client.force_login(users["staff"])
     response = client.post(url, "{}", content_type="application/json")
