@@ -238,6 +238,18 @@ def visit_photo_add(*, actor, visit: Visit, upload, caption: str = "") -> VisitP
 # ---- requests ----
 
 
+def _tell_step(request, step) -> None:
+    """The member hears of each new step of their request (office steps and a helping body's answer alike)."""
+    notify(
+        [request.person],
+        "request.step",
+        request,
+        title=f"您的诉求“{request.title}”有新进展",
+        body=step.text,
+        url=_request_url(request),
+    )
+
+
 def _request_url(req: Request) -> str:
     return reverse("visits:request_detail", args=[req.pk])
 
@@ -346,14 +358,7 @@ def request_help_answer(*, actor, request: Request, text: str) -> RequestStep:
     step = RequestStep.objects.create(
         request=request, date=_today(), text=f"{body}答复：{text}", author=actor
     )
-    notify(
-        [request.person],
-        "request.step",
-        request,
-        title=f"您的诉求“{request.title}”有新进展",
-        body=step.text,
-        url=_request_url(request),
-    )
+    _tell_step(request, step)
     office = (
         [request.owner]
         if request.owner_id
@@ -455,14 +460,7 @@ def request_step_add(*, actor, request: Request, text: str, date: dt.date | None
     if date > _today():
         raise DomainError("办理日期不能在今天之后。", field="date")
     step = RequestStep.objects.create(request=request, date=date, text=text.strip(), author=actor)
-    notify(
-        [request.person],
-        "request.step",
-        request,
-        title=f"您的诉求“{request.title}”有新进展",
-        body=step.text,
-        url=_request_url(request),
-    )
+    _tell_step(request, step)
     return step
 
 
