@@ -643,7 +643,6 @@ def get_research(request, topic_id: int):
     auth=may("create", ResearchTopic),
 )
 def create_research(request, payload: ResearchIn):
-    permissions.require(request.auth, "create", ResearchTopic)
     partners = [_org(pk, "partner_ids") for pk in payload.partner_ids]
     participants = [
         (_person(request.auth, p.person_id, "participants"), p.role) for p in payload.participants

@@ -249,7 +249,6 @@ def get_proposal(request, pk: int):
 @router.post("", response={201: ProposalDetailOut}, summary="起草提案", auth=may("create", Proposal))
 def create_proposal(request, payload: ProposalIn):
     user = request.auth
-    permissions.require(user, "create", Proposal)  # before the author is looked for
     data = payload.dict()
     author_id = data.pop("author_id")
     if user.is_person:
