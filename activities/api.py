@@ -7,7 +7,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import permissions
-from core.api import InputSchema, PatchSchema, may
+from core.api import InputSchema, PatchSchema, may, record_first
 from members.models import Person
 from organisations.models import Organisation
 
@@ -195,13 +195,18 @@ def create_activity(request, payload: ActivityIn):
     return Status(201, selectors.activity_detail(user=request.auth, pk=activity.pk))
 
 
+def _activity(request, activity_id):
+    return permissions.get_visible_or_404(Activity, request.auth, pk=activity_id)
+
+
 @router.patch(
     "/{int:activity_id}",
     response=ActivityDetailOut,
     summary="修改活动（工作人员）",
+    auth=record_first(_activity, "edit"),
 )
 def update_activity(request, activity_id: int, payload: ActivityPatch):
-    activity = permissions.get_visible_or_404(Activity, request.auth, pk=activity_id)
+    activity = request.record
     changes = payload.dict(exclude_unset=True)
     co = changes.pop("co_organiser_ids", None)
     if "kind_id" in changes:
@@ -226,9 +231,10 @@ def list_invitations(request, activity_id: int, status: str = ""):
     "/{int:activity_id}/invitations",
     response={201: InviteOut},
     summary="邀请（按人员或按条件）",
+    auth=record_first(_activity, "invite"),
 )
 def invite(request, activity_id: int, payload: InviteIn):
-    activity = permissions.get_visible_or_404(Activity, request.auth, pk=activity_id)
+    activity = request.record
     if payload.filter is not None:
         persons, _ = selectors.persons_by_filter(user=request.auth, params=payload.filter)
     else:
@@ -247,9 +253,10 @@ def _invitation(request, invitation_id):
     "/invitations/{int:invitation_id}/respond",
     response=InvitationOut,
     summary="回复邀请：confirm / decline / leave",
+    auth=record_first(_invitation, "respond"),
 )
 def respond(request, invitation_id: int, payload: RespondIn):
-    invitation = _invitation(request, invitation_id)
+    invitation = request.record
     return services.invitation_respond(
         actor=request.auth, invitation=invitation, answer=payload.answer, reason=payload.reason
     )
@@ -259,9 +266,10 @@ def respond(request, invitation_id: int, payload: RespondIn):
     "/invitations/{int:invitation_id}/leave",
     response=InvitationOut,
     summary="审批请假（工作人员）",
+    auth=record_first(_invitation, "manage"),
 )
 def decide_leave(request, invitation_id: int, payload: LeaveDecisionIn):
-    invitation = _invitation(request, invitation_id)
+    invitation = request.record
     return services.invitation_decide_leave(
         actor=request.auth, invitation=invitation, approve=payload.approve, note=payload.note
     )
@@ -271,10 +279,11 @@ def decide_leave(request, invitation_id: int, payload: LeaveDecisionIn):
     "/invitations/{int:invitation_id}/check-in",
     response=InvitationOut,
     summary="工作人员代签到",
+    auth=record_first(_invitation, "check_in"),
 )
 def staff_check_in(request, invitation_id: int, reason: str = ""):
     """Within the check-in window; after it, `?reason=` (a paper sign-in sheet entry) is required."""
-    invitation = _invitation(request, invitation_id)
+    invitation = request.record
     return services.invitation_check_in(actor=request.auth, invitation=invitation, late_reason=reason)
 
 

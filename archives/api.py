@@ -15,12 +15,11 @@ service's Chinese message and the field.
 import datetime as dt
 from decimal import Decimal
 
-from django.http import Http404
 from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import permissions
-from core.api import InputSchema, PatchSchema, permission_first
+from core.api import InputSchema, PatchSchema, path_id, permission_first
 from core.errors import DomainError
 from members.models import Person
 from organisations.models import Organisation
@@ -42,17 +41,6 @@ class Invalid(DomainError):
 def _number(value) -> float | int:
     value = Decimal(value or 0)
     return int(value) if value == value.to_integral_value() else float(value)
-
-
-def _pk(value) -> int:
-    """A path id as an integer the database can compare; anything else is simply not found."""
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        raise Http404
-    if not 0 < pk < 2**63:
-        raise Http404
-    return pk
 
 
 def _require(perm: str, model):
@@ -260,7 +248,7 @@ def _archive_person(request, person_id, **_):
     units and partners have no archives (403)."""
     permissions.require(request.auth, "view", Archive)
     request._person = permissions.get_visible_or_404(
-        Person.objects.select_related("sector", "owner_org"), request.auth, pk=_pk(person_id)
+        Person.objects.select_related("sector", "owner_org"), request.auth, pk=path_id(person_id)
     )
 
 
@@ -492,7 +480,7 @@ def _unprocessable(call):
 
 
 def _detail(user, pk) -> Donation:
-    return selectors.donation_detail(user, _pk(pk))
+    return selectors.donation_detail(user, path_id(pk))
 
 
 @router.get(

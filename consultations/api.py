@@ -7,7 +7,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import permissions
-from core.api import InputSchema, may
+from core.api import InputSchema, may, record_first
 from core.errors import DomainError
 from members.models import Person
 from organisations.models import Organisation
@@ -23,6 +23,7 @@ from .models import (
     Speech,
     Topic,
 )
+from .workflows import RESEARCH, SPEECH, TOPIC
 
 PREFIX = ""
 router = Router(tags=["协商议政与课题研究"])
@@ -439,9 +440,26 @@ def meeting_topics(request, meeting_id: int):
     return list(selectors.topics_of(user=request.auth, meeting=meeting))
 
 
-@router.post("/consultations/{meeting_id}/topics", response={201: TopicOut}, summary="提出选题")
+def _meeting(request, pk):
+    return permissions.get_visible_or_404(Meeting, request.auth, pk=pk)
+
+
+def _consultation_topic(request, pk):
+    return permissions.get_visible_or_404(Topic, request.auth, pk=pk)
+
+
+def _may_create(model):
+    return lambda request, record: permissions.require(request.auth, "create", model)
+
+
+@router.post(
+    "/consultations/{meeting_id}/topics",
+    response={201: TopicOut},
+    summary="提出选题",
+    auth=record_first(_meeting, _may_create(Topic)),
+)
 def propose_topic(request, meeting_id: int, payload: TopicIn):
-    meeting = permissions.get_visible_or_404(Meeting, request.auth, pk=meeting_id)
+    meeting = request.record
     data = payload.dict()
     proposer = _person(request.auth, data.pop("proposer_id"), "proposer_id")
     topic = services.topic_propose(actor=request.auth, meeting=meeting, proposer=proposer, **data)
@@ -458,9 +476,14 @@ def meeting_speeches(request, meeting_id: int):
     return list(selectors.speeches_of(user=request.auth, meeting=meeting).select_related("approved_revision"))
 
 
-@router.post("/consultations/topics/{topic_id}/transition", response=TopicOut, summary="选题决定")
+@router.post(
+    "/consultations/topics/{topic_id}/transition",
+    response=TopicOut,
+    summary="选题决定",
+    auth=record_first(_consultation_topic, workflow=TOPIC),
+)
 def topic_transition(request, topic_id: int, payload: TransitionIn):
-    topic = permissions.get_visible_or_404(Topic, request.auth, pk=topic_id)
+    topic = request.record
     into = None
     if payload.into_id is not None:
         into = Topic.objects.visible_to(request.auth).filter(pk=payload.into_id).first()
@@ -471,9 +494,14 @@ def topic_transition(request, topic_id: int, payload: TransitionIn):
     )
 
 
-@router.post("/consultations/topics/{topic_id}/speeches", response={201: SpeechOut}, summary="安排发言人")
+@router.post(
+    "/consultations/topics/{topic_id}/speeches",
+    response={201: SpeechOut},
+    summary="安排发言人",
+    auth=record_first(_consultation_topic, _may_create(Speech)),
+)
 def create_speech(request, topic_id: int, payload: SpeechIn):
-    topic = permissions.get_visible_or_404(Topic, request.auth, pk=topic_id)
+    topic = request.record
     speaker = _person(request.auth, payload.speaker_id, "speaker_id")
     speech = services.speech_create(
         actor=request.auth, topic=topic, speaker=speaker, title=payload.title, due_date=payload.due_date
@@ -517,11 +545,12 @@ def list_revisions(request, speech_id: int):
     "/consultations/speeches/{speech_id}/revisions",
     response={201: SpeechDetailOut},
     summary="提交新一稿（发言人本人）",
+    auth=record_first(_speech, "write"),
 )
 def submit_revision(request, speech_id: int, payload: RevisionIn):
     speech = services.speech_transition(
         actor=request.auth,
-        speech=_speech(request, speech_id),
+        speech=request.record,
         target="submitted",
         text=payload.text,
         note=payload.note,
@@ -533,17 +562,21 @@ def submit_revision(request, speech_id: int, payload: RevisionIn):
     "/consultations/speeches/{speech_id}/working-text",
     response=SpeechDetailOut,
     summary="保存工作稿",
+    auth=record_first(_speech, "write"),
 )
 def save_working_text(request, speech_id: int, payload: WorkingTextIn):
-    speech = services.speech_save_text(
-        actor=request.auth, speech=_speech(request, speech_id), text=payload.text
-    )
+    speech = services.speech_save_text(actor=request.auth, speech=request.record, text=payload.text)
     return _speech_detail(request, _speech(request, speech.pk))
 
 
-@router.post("/consultations/speeches/{speech_id}/comments", response={201: CommentOut}, summary="审阅意见")
+@router.post(
+    "/consultations/speeches/{speech_id}/comments",
+    response={201: CommentOut},
+    summary="审阅意见",
+    auth=record_first(_speech, "comment"),
+)
 def add_comment(request, speech_id: int, payload: CommentIn):
-    speech = _speech(request, speech_id)
+    speech = request.record
     revision = None
     if payload.revision is not None:
         revision = speech.revisions.filter(number=payload.revision).first()
@@ -564,12 +597,13 @@ def add_comment(request, speech_id: int, payload: CommentIn):
     "/consultations/speeches/{speech_id}/transition",
     response=SpeechDetailOut,
     summary="退回、定稿、登记发言、撤销",
+    auth=record_first(_speech, workflow=SPEECH),
 )
 def speech_transition(request, speech_id: int, payload: TransitionIn):
     if payload.target == "submitted":
         raise DomainError("提交新一稿请使用 POST /consultations/speeches/{id}/revisions。", field="target")
     speech = services.speech_transition(
-        actor=request.auth, speech=_speech(request, speech_id), target=payload.target, note=payload.note
+        actor=request.auth, speech=request.record, target=payload.target, note=payload.note
     )
     return _speech_detail(request, _speech(request, speech.pk))
 
@@ -600,10 +634,11 @@ def compare(request, speech_id: int, a: int | None = None, b: int | None = None)
     "/consultations/speeches/{speech_id}/responses",
     response={201: ResponseOut},
     summary="登记领导回应",
+    auth=record_first(_speech, "respond"),
 )
 def add_response(request, speech_id: int, payload: ResponseIn):
     response = services.leader_response_add(
-        actor=request.auth, speech=_speech(request, speech_id), leader=payload.leader, text=payload.text
+        actor=request.auth, speech=request.record, leader=payload.leader, text=payload.text
     )
     return Status(201, response)
 
@@ -665,11 +700,12 @@ def create_research(request, payload: ResearchIn):
     "/research-topics/{topic_id}/transition",
     response=ResearchDetailOut,
     summary="课题状态变更",
+    auth=record_first(_topic, workflow=RESEARCH),
 )
 def research_transition(request, topic_id: int, payload: ResearchTransitionIn):
     topic = services.research_transition(
         actor=request.auth,
-        topic=_topic(request, topic_id),
+        topic=request.record,
         target=payload.target,
         note=payload.note,
         adopted_by=_org(payload.adopted_by_id, "adopted_by_id"),
@@ -680,9 +716,14 @@ def research_transition(request, topic_id: int, payload: ResearchTransitionIn):
     return _research_detail(_topic(request, topic.pk))
 
 
-@router.post("/research-topics/{topic_id}/milestones", response={201: MilestoneOut}, summary="添加进度节点")
+@router.post(
+    "/research-topics/{topic_id}/milestones",
+    response={201: MilestoneOut},
+    summary="添加进度节点",
+    auth=record_first(_topic, "edit"),
+)
 def add_milestone(request, topic_id: int, payload: MilestoneIn):
-    milestone = services.milestone_add(actor=request.auth, topic=_topic(request, topic_id), **payload.dict())
+    milestone = services.milestone_add(actor=request.auth, topic=request.record, **payload.dict())
     return Status(201, milestone)
 
 
@@ -690,9 +731,10 @@ def add_milestone(request, topic_id: int, payload: MilestoneIn):
     "/research-topics/{topic_id}/outputs",
     response={201: OutputOut},
     summary="添加成果（文件请在页面上传）",
+    auth=record_first(_topic, "edit"),
 )
 def add_output(request, topic_id: int, payload: OutputIn):
     data = payload.dict()
     authors = [_person(request.auth, pk, "author_ids") for pk in data.pop("author_ids")]
-    output = services.output_add(actor=request.auth, topic=_topic(request, topic_id), authors=authors, **data)
+    output = services.output_add(actor=request.auth, topic=request.record, authors=authors, **data)
     return Status(201, _output(output, authors))

@@ -64,6 +64,15 @@ class Workflow:
             code="illegal_transition",
         )
 
+    def require_any(self, obj, user) -> None:
+        """Raises PermissionRefused unless `user` may take some transition of this workflow on `obj`, whatever
+        its state: the permission half of `check`, for doors that look at the target only later (the API's
+        body)."""
+        actions = dict.fromkeys(t.action for t in self.transitions)
+        if not any(permissions.can(user, action, obj) for action in actions):
+            permissions.require(user, next(iter(actions)), obj)
+            raise PermissionRefused()
+
     def allowed(self, obj, user) -> list[Transition]:
         """Transitions this user may take now (for buttons); the service checks again."""
         current = getattr(obj, self.status_field)

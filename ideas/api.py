@@ -4,12 +4,13 @@ from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import permissions
-from core.api import InputSchema
+from core.api import InputSchema, record_first
 from organisations.models import Organisation
 
 from . import services
 from .models import Idea, IdeaStatus
 from .selectors import idea_list
+from .workflows import idea_workflow
 
 PREFIX = "/ideas"
 router = Router(tags=["百姓提案"])
@@ -77,9 +78,10 @@ def get_idea(request, idea_id: int):
     "/{idea_id}/transition",
     response=IdeaOut,
     summary="流程操作（审核通过、认领、放弃认领、转为发言、转交部门、不予采纳）",
+    auth=record_first(_get, workflow=idea_workflow),
 )
 def transition_idea(request, idea_id: int, payload: TransitionIn):
-    idea = _get(request, idea_id)
+    idea = request.record
     forwarded_to = None
     if payload.forwarded_to_id is not None:
         forwarded_to = permissions.get_visible_or_404(Organisation, request.auth, pk=payload.forwarded_to_id)
@@ -92,9 +94,10 @@ def transition_idea(request, idea_id: int, payload: TransitionIn):
     "/{idea_id}/develop",
     response=IdeaOut,
     summary="认领委员形成提案草稿",
+    auth=record_first(_get, "develop"),
 )
 def develop_idea(request, idea_id: int, payload: DevelopIn):
-    idea, _ = services.idea_develop(actor=request.auth, idea=_get(request, idea_id), **payload.dict())
+    idea, _ = services.idea_develop(actor=request.auth, idea=request.record, **payload.dict())
     return idea
 
 
@@ -102,6 +105,7 @@ def develop_idea(request, idea_id: int, payload: DevelopIn):
     "/{idea_id}/followup",
     response=IdeaOut,
     summary="记录邀请提出人参加调研",
+    auth=record_first(_get, "followup"),
 )
 def followup_idea(request, idea_id: int, payload: FollowupIn):
-    return services.idea_invite_followup(actor=request.auth, idea=_get(request, idea_id), note=payload.note)
+    return services.idea_invite_followup(actor=request.auth, idea=request.record, note=payload.note)

@@ -6,7 +6,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import permissions
-from core.api import InputSchema, PatchSchema, may
+from core.api import InputSchema, PatchSchema, may, record_first
 from core.errors import DomainError
 
 from . import selectors, services
@@ -193,9 +193,10 @@ def create_member(request, payload: PersonIn):
     "members/{int:person_id}",
     response=PersonOut,
     summary="修改委员/顾问",
+    auth=record_first(lambda request, pk: selectors.person_detail(request.auth, pk), "edit"),
 )
 def update_member(request, person_id: int, payload: PersonPatch):
-    person = selectors.person_detail(request.auth, person_id)
+    person = request.record
     data = payload.dict(exclude_unset=True)
     services.person_update(actor=request.auth, person=person, **_changes(data))
     return selectors.person_detail(request.auth, person_id)

@@ -4,12 +4,13 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import permissions
-from core.api import InputSchema, PatchSchema, may
+from core.api import InputSchema, PatchSchema, may, record_first
 from core.errors import DomainError
 
 from . import services
 from .models import OpinionReport, ReportLevel, ReportStatus
 from .selectors import report_list
+from .workflows import report_workflow
 
 PREFIX = "/opinion-reports"
 router = Router(tags=["社情民意信息"])
@@ -99,9 +100,9 @@ def create_report(request, payload: ReportIn):
     return Status(201, report)
 
 
-@router.patch("/{report_id}", response=ReportOut, summary="修改")
+@router.patch("/{report_id}", response=ReportOut, summary="修改", auth=record_first(_get, "edit"))
 def update_report(request, report_id: int, payload: ReportPatch):
-    report = _get(request, report_id)
+    report = request.record
     fields = {f: getattr(report, f) for f in ("title", "situation", "analysis", "suggestion")}
     fields.update(payload.dict(exclude_unset=True, exclude_none=True))
     return services.report_update(actor=request.auth, report=report, **fields)
@@ -111,9 +112,10 @@ def update_report(request, report_id: int, payload: ReportPatch):
     "/{report_id}/transition",
     response=ReportOut,
     summary="流程操作（报送、受理、编辑完成、上报、采用、批示、未采用、退回修改）",
+    auth=record_first(_get, workflow=report_workflow),
 )
 def transition_report(request, report_id: int, payload: TransitionIn):
-    report = _get(request, report_id)
+    report = request.record
     data = payload.dict()
     data["level"] = data["level"] or ""
     return services.report_transition(actor=request.auth, report=report, **data)

@@ -2,7 +2,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import permissions
-from core.api import InputSchema, PatchSchema, may
+from core.api import InputSchema, PatchSchema, may, record_first
 
 from . import services
 from .models import Organisation, OrgKind, OrgLevel
@@ -99,9 +99,12 @@ def create_organisation(request, payload: OrganisationIn):
     "/{org_id}",
     response=OrganisationOut,
     summary="修改机构（管理员）",
+    auth=record_first(
+        lambda request, pk: permissions.get_visible_or_404(Organisation, request.auth, pk=pk), "edit"
+    ),
 )
 def update_organisation(request, org_id: int, payload: OrganisationPatch):
-    org = permissions.get_visible_or_404(Organisation, request.auth, pk=org_id)
+    org = request.record
     changes = payload.dict(exclude_unset=True)
     if "parent_id" in changes:
         changes["parent"] = _parent(request.auth, changes.pop("parent_id"))

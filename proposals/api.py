@@ -6,12 +6,11 @@ one service; refusals come back as 4xx with the service's Chinese message.
 
 import datetime as dt
 
-from django.http import Http404
 from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import permissions
-from core.api import InputSchema, may, permission_first
+from core.api import InputSchema, may, record_first
 from core.errors import DomainError
 from members.models import Person
 from organisations.models import Organisation
@@ -271,17 +270,8 @@ def _units(request, ids):
 
 
 def _precheck(perm: str):
-    """Visible (404), then permission (403) — before the body is parsed (core.api.permission_first)."""
-
-    def check(request, pk, **_):
-        try:
-            pk = int(pk)
-        except (TypeError, ValueError):
-            raise Http404
-        request._proposal = _get(request, pk)
-        permissions.require(request.auth, perm, request._proposal)
-
-    return permission_first(check)
+    """Visible (404), then permission (403) — before the body is parsed (core.api.record_first)."""
+    return record_first(_get, perm)
 
 
 def _step(path: str, summary: str, schema=None, *, perm: str):
@@ -294,13 +284,13 @@ def _step(path: str, summary: str, schema=None, *, perm: str):
         if schema is None:
 
             def endpoint(request, pk: int):
-                fn(request, request._proposal, None)
+                fn(request, request.record, None)
                 return _detail(request, pk)
 
         else:
 
             def endpoint(request, pk: int, payload: schema):
-                fn(request, request._proposal, payload)
+                fn(request, request.record, payload)
                 return _detail(request, pk)
 
         endpoint.__name__ = f"proposal_{path.replace('/', '_').replace('-', '_')}"

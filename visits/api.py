@@ -8,7 +8,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from accounts.models import User
 from core import permissions
-from core.api import InputSchema, PatchSchema, may
+from core.api import InputSchema, PatchSchema, may, record_first
 from core.errors import DomainError
 from members.models import Person
 from organisations.models import Organisation
@@ -24,6 +24,7 @@ from .models import (
     Visit,
     VisitMode,
 )
+from .workflows import REQUEST_WORKFLOW
 
 PREFIX = ""
 router = Router(tags=["走访谈心"])
@@ -135,13 +136,22 @@ def create_visit(request, payload: VisitIn):
     return Status(201, selectors.visit_detail_qs(request.auth).get(pk=visit.pk))
 
 
+def _visit(request, pk):
+    return permissions.get_visible_or_404(Visit, request.auth, pk=pk)
+
+
+def _request(request, pk):
+    return permissions.get_visible_or_404(Request.objects.select_related("person"), request.auth, pk=pk)
+
+
 @router.post(
     "/visits/{visit_id}/record",
     response=VisitOut,
     summary="记录为已走访",
+    auth=record_first(_visit, "record"),
 )
 def record_visit(request, visit_id: int, payload: RecordIn):
-    visit = permissions.get_visible_or_404(Visit, request.auth, pk=visit_id)
+    visit = request.record
     services.visit_record(actor=request.auth, visit=visit, **payload.dict())
     return selectors.visit_detail_qs(request.auth).get(pk=visit.pk)
 
@@ -150,9 +160,10 @@ def record_visit(request, visit_id: int, payload: RecordIn):
     "/visits/{visit_id}/cancel",
     response=VisitOut,
     summary="取消走访",
+    auth=record_first(_visit, "cancel"),
 )
 def cancel_visit(request, visit_id: int, payload: NoteIn):
-    visit = permissions.get_visible_or_404(Visit, request.auth, pk=visit_id)
+    visit = request.record
     services.visit_cancel(actor=request.auth, visit=visit, reason=payload.note)
     return selectors.visit_detail_qs(request.auth).get(pk=visit.pk)
 
@@ -304,10 +315,11 @@ def create_request(request, payload: RequestIn):
     "/requests/{request_id}",
     response=RequestOut,
     summary="修改诉求",
+    auth=record_first(_request, "edit"),
 )
 def update_request(request, request_id: int, payload: RequestPatch):
     actor = request.auth
-    req = permissions.get_visible_or_404(Request, actor, pk=request_id)
+    req = request.record
     changes = payload.dict(exclude_unset=True)
     if "owner_id" in changes:
         changes["owner"] = _owner(actor, changes.pop("owner_id"))
@@ -321,9 +333,10 @@ def update_request(request, request_id: int, payload: RequestPatch):
     "/requests/{request_id}/transition",
     response=RequestOut,
     summary="诉求办理流程（开始办理、办结、无法解决、重新办理）",
+    auth=record_first(_request, workflow=REQUEST_WORKFLOW),
 )
 def transition_request(request, request_id: int, payload: RequestTransitionIn):
-    req = permissions.get_visible_or_404(Request, request.auth, pk=request_id)
+    req = request.record
     services.request_transition(actor=request.auth, request=req, target=payload.target, note=payload.note)
     return selectors.request_detail_qs(request.auth).get(pk=req.pk)
 
@@ -332,11 +345,10 @@ def transition_request(request, request_id: int, payload: RequestTransitionIn):
     "/requests/{request_id}/steps",
     response={201: StepOut},
     summary="记录办理情况",
+    auth=record_first(_request, "add_step"),
 )
 def add_step(request, request_id: int, payload: StepIn):
-    req = permissions.get_visible_or_404(
-        Request.objects.select_related("person"), request.auth, pk=request_id
-    )
+    req = request.record
     return Status(
         201, services.request_step_add(actor=request.auth, request=req, text=payload.text, date=payload.date)
     )
@@ -346,11 +358,10 @@ def add_step(request, request_id: int, payload: StepIn):
     "/requests/{request_id}/thank",
     response=RequestOut,
     summary="委员对已解决诉求的反馈",
+    auth=record_first(_request, "thank"),
 )
 def thank_request(request, request_id: int, payload: NoteIn):
-    req = permissions.get_visible_or_404(
-        Request.objects.select_related("person"), request.auth, pk=request_id
-    )
+    req = request.record
     services.request_thank(actor=request.auth, request=req, note=payload.note)
     return selectors.request_detail_qs(request.auth).get(pk=req.pk)
 

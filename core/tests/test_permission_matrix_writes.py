@@ -11,7 +11,9 @@ declare: POST, PATCH, PUT, DELETE) by every role but admin.
     without showing anything, the real token works.
 
 API bodies are the smallest body each operation's schema accepts (`example_body`), so that a refusal is never
-the body's fault: `{}` would be a 422 from django-ninja before the endpoint runs."""
+the body's fault. Then (e) every API write is sent again with a body no operation accepts (`MALFORMED`): the
+permission is checked before the body is parsed (`core.api.permission_first`), so the refusal is the same — never
+django-ninja's 422 — and a write to an id that does not exist is a 404 whatever the body."""
 
 import datetime as dt
 import inspect
@@ -115,7 +117,21 @@ def writes(name: str, pattern) -> list[tuple[str, dict, dict]]:
     return [(method, body, multipart) for method in operation.methods if method != "GET"]
 
 
-def request(client, method: str, url: str, body: dict, multipart: dict):
+# No operation's body is a JSON array: parsed before the permission, it would be a 422.
+MALFORMED = '["不是对象"]'
+
+
+def malformed_writes(name: str, pattern) -> list[tuple[str, str, dict]]:
+    """(method, MALFORMED, no multipart) for each write of an API operation; nothing for pages."""
+    operation = _operation(pattern, name) if name.startswith("api:") else None
+    if operation is None:
+        return []
+    return [(method, MALFORMED, {}) for method in operation.methods if method != "GET"]
+
+
+def request(client, method: str, url: str, body: dict | str, multipart: dict):
+    if isinstance(body, str):
+        return client.generic(method, url, body, content_type="application/json")
     if multipart:
         return client.post(url, multipart)
     if url.startswith("/api/"):
@@ -123,7 +139,7 @@ def request(client, method: str, url: str, body: dict, multipart: dict):
     return client.post(url, body)
 
 
-def send(client, method: str, url: str, body: dict, multipart: dict):
+def send(client, method: str, url: str, body: dict | str, multipart: dict):
     response = request(client, method, url, body, multipart)
     if response.status_code == 302 and "/accounts/login/" in response["Location"]:
         return matrix.LOGIN
@@ -156,13 +172,13 @@ def test_the_snapshot_sees_an_update_without_a_new_row(orgs):
     assert _changed(before, _snapshot()) == ["organisations.organisation"]
 
 
-def _walk(client, role, routes, objects, expect) -> dict:
+def _walk(client, role, routes, objects, expect, bodies=writes) -> dict:
     """Send every write of `routes` ({name: (kind, kwargs)}) on `objects`; {request: status} that `expect` refuses."""
     patterns = dict(_routes())
     wrong = {}
     for name, (kind, kwargs) in routes.items():
         url = _url(name, kwargs, objects[kind], patterns)
-        for method, body, multipart in writes(name, patterns[name]):
+        for method, body, multipart in bodies(name, patterns[name]):
             got = send(client, method, url, body, multipart)
             if not expect(name, got):
                 wrong[f"{method} {name}"] = got
@@ -275,6 +291,76 @@ def test_the_walks_api_bodies_pass_every_schema(client, orgs, users):
                 wrong[f"{method} {name}"] = response.content.decode()[:200]
     assert not wrong, str(wrong)
     assert walked > 60
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# (e) the permission before the body: the same writes with a body no operation accepts
+
+
+@pytest.mark.parametrize("role", WRITERS)
+def test_a_malformed_body_is_refused_as_a_good_one_on_another_bodys_objects(client, orgs, users, role):
+    """What (a) asserts with the smallest valid body holds for a broken one: the refusal comes first (403/404),
+    never django-ninja's 422 listing the body's errors — a role without the right learns nothing of the input."""
+    objects = matrix.foreign_objects(orgs, users)
+    client = _client_for(client, users, role)
+    before = _snapshot()
+    wrong = _walk(client, role, matrix.OBJECTS, objects, _refused_by(role), bodies=malformed_writes)
+    assert not wrong, f"{role}: {wrong}"
+    assert _changed(before, _snapshot()) == [], f"{role}'s refused writes changed the database"
+
+
+@pytest.mark.parametrize("role", matrix.PERSON_ROLES)
+def test_a_malformed_body_is_refused_on_another_members_records(client, orgs, users, role):
+    objects = matrix.other_member_objects(orgs, users)
+    routes = {name: row for name, row in matrix.OBJECTS.items() if row[0] in matrix.MEMBER_OWNED_KINDS}
+    client = _client_for(client, users, role)
+    wrong = _walk(client, role, routes, objects, lambda name, got: got in FORBIDDEN, bodies=malformed_writes)
+    assert not wrong, f"{role}: {wrong}"
+
+
+@pytest.mark.parametrize("role", WRITERS)
+def test_api_creates_refuse_a_malformed_body_as_they_refuse_a_good_one(client, users, role):
+    """The parameter-free operations (creates, imports): a role refused the write is refused whatever the body."""
+    client = _client_for(client, users, role)
+    patterns = dict(_routes())
+    wrong, walked = {}, 0
+    for name in matrix.PAGES:
+        expected = _post_expected(name, role)
+        if expected not in REFUSED:
+            continue
+        for method, body, multipart in malformed_writes(name, patterns[name]):
+            walked += 1
+            got = send(client, method, reverse(name), body, multipart)
+            if got != expected and not (got == 405 and expected in REFUSED):
+                wrong[f"{method} {name}"] = f"expected {expected}, got {got}"
+    assert not wrong, f"{role}: {wrong}"
+    assert walked > 0 or role in ("staff", "admin")
+
+
+def _missing(pattern) -> dict:
+    """URL kwargs naming no existing record: every parameter an id far beyond the rows created here."""
+    return {param: 2**31 - 7 for param in pattern.pattern.regex.groupindex}
+
+
+@pytest.mark.parametrize("body", ["valid", "malformed"])
+def test_a_write_to_a_missing_record_is_404_whatever_the_body(client, users, body):
+    """Admin, allowed everything, writing to an id that does not exist gets 404 — with a broken body too (the
+    record is looked up before the body is parsed), never a 422 that would answer "exists" by its silence."""
+    patterns = dict(_routes())
+    client = _client_for(client, users, "admin")
+    wrong, walked = {}, 0
+    for name in matrix.OBJECTS:
+        if not name.startswith("api:"):
+            continue
+        url = reverse(name, kwargs=_missing(patterns[name]))
+        variants = writes(name, patterns[name]) if body == "valid" else malformed_writes(name, patterns[name])
+        for method, data, multipart in variants:
+            walked += 1
+            got = send(client, method, url, data, multipart)
+            if got != 404:
+                wrong[f"{method} {name}"] = got
+    assert not wrong, str(wrong)
+    assert walked > 45
 
 
 # ---------------------------------------------------------------------------------------------------------------
