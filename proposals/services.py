@@ -256,6 +256,7 @@ def cosigners_invite(
         raise DomainError("请选择联名人（不能是提案人本人）。", field="persons")
     if deadline is None or deadline <= timezone.now():
         raise DomainError("联名确认截止时间必须晚于现在。", field="deadline")
+    _require_in_directory(p, persons)
     made = []
     for person in persons:
         cosigner, created = Cosigner.objects.get_or_create(
@@ -277,6 +278,25 @@ def cosigners_invite(
         url=_url(p),
     )
     return made
+
+
+def _require_in_directory(proposal: Proposal, persons: list[Person]) -> None:
+    """Co-signers are current members and advisors of the proposal's CPPCC (`members.selectors.person_directory`),
+    whatever door named them: a former member, an observer or another CPPCC's member is refused by name."""
+    from members.selectors import person_directory
+
+    seated = set(
+        person_directory(proposal.owner_org)
+        .filter(pk__in=[x.pk for x in persons])
+        .values_list("pk", flat=True)
+    )
+    outside = [x.name for x in persons if x.pk not in seated]
+    if outside:
+        raise DomainError(
+            f"{'、'.join(outside)}不是本会现任委员或顾问，不能联名。",
+            field="persons",
+            code="not_in_directory",
+        )
 
 
 @transaction.atomic

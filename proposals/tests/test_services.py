@@ -71,7 +71,19 @@ def test_unit_user_may_not_draft(users, orgs):
         )
 
 
-def test_co_signer_confirms_before_deadline_and_sees_the_proposal(users, orgs):
+@pytest.fixture
+def seated(users, orgs):
+    """The city CPPCC's current term with the member and the advisor in it (whom co-signers are chosen from)."""
+    from members.models import TermRole
+    from members.tests.factories import TermFactory
+
+    term = TermFactory(cppcc=orgs.city, number=14, is_current=True)
+    for role in ("member", "advisor"):
+        TermRole.objects.create(person=users[role].person, term=term, role=users[role].role)
+    return term
+
+
+def test_co_signer_confirms_before_deadline_and_sees_the_proposal(users, orgs, seated):
     p = f.draft(users)
     services.cosigners_invite(
         actor=users["member"],
@@ -86,7 +98,31 @@ def test_co_signer_confirms_before_deadline_and_sees_the_proposal(users, orgs):
     assert Proposal.objects.get(pk=p.pk).proposer_kind == "joint"
 
 
-def test_co_signer_confirming_after_the_deadline_is_refused(users, orgs):
+def test_only_current_members_of_the_proposals_cppcc_may_be_invited_to_co_sign(users, orgs, seated):
+    """Whatever door names them (the form offers only these), a person without a current seat in the proposal's
+    CPPCC or another CPPCC's member is refused by name, and nobody is invited."""
+    from members.models import TermRole
+    from members.tests.factories import PersonFactory, TermFactory
+
+    p = f.draft(users)
+    no_seat = PersonFactory(name="无席位人员", owner_org=orgs.committee)
+    elsewhere = PersonFactory(name="区政协委员", owner_org=orgs.district)
+    district_term = TermFactory(cppcc=orgs.district, number=7, is_current=True)
+    TermRole.objects.create(person=elsewhere, term=district_term, role="member")
+    for outsider in (no_seat, elsewhere):
+        with pytest.raises(DomainError) as exc:
+            services.cosigners_invite(
+                actor=users["member"],
+                proposal=p,
+                persons=[users["advisor"].person, outsider],
+                deadline=timezone.now() + dt.timedelta(days=3),
+            )
+        assert outsider.name in exc.value.message and "不能联名" in exc.value.message
+    assert not Cosigner.objects.filter(proposal=p).exists()
+    assert not Notification.objects.filter(event="proposal_cosign_invited").exists()
+
+
+def test_co_signer_confirming_after_the_deadline_is_refused(users, orgs, seated):
     p = f.draft(users)
     services.cosigners_invite(
         actor=users["member"],
