@@ -579,9 +579,10 @@ def coverage_rule_save(
 
 @transaction.atomic
 def visit_plan_create(*, actor, year: int) -> VisitPlan:
-    """Make the year's plan of the actor's organisation: one assignment per member and advisor, unassigned.
+    """Make the year's plan of the actor's organisation: one assignment per member and advisor who holds a seat
+    during the year (`plan_persons`), unassigned.
 
-    Running it again adds persons who joined since (idempotent)."""
+    Running it again adds persons who joined since (idempotent); nobody already in the plan is removed."""
     permissions.require(actor, "create", VisitPlan)
     if not 2000 <= int(year) <= 2100:
         raise DomainError("年度不正确。", field="year")
@@ -590,11 +591,33 @@ def visit_plan_create(*, actor, year: int) -> VisitPlan:
         owner_org=org, year=year, defaults={"title": f"{year}年度走访计划"}
     )
     have = set(plan.assignments.values_list("person_id", flat=True))
-    persons = Person.objects.filter(owner_org__path__startswith=org.path).exclude(pk__in=have)
+    persons = plan_persons(org, int(year)).exclude(pk__in=have)
     VisitAssignment.objects.bulk_create(
         [VisitAssignment(plan=plan, person_id=pk) for pk in persons.values_list("pk", flat=True)]
     )
     return plan
+
+
+def plan_persons(org: Organisation, year: int):
+    """Whom a year's visit plan covers: the persons of `org` and the bodies below it who sit as members,
+    standing members, invited members or advisors (`members.selectors.CO_SIGNING_ROLES`) at some time during the
+    year, in a term that runs during it. Former members, observers and anonymised records are not visited."""
+    from django.db.models import Q
+
+    from members.models import TermRole
+    from members.selectors import CO_SIGNING_ROLES
+
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    seats = TermRole.objects.filter(
+        Q(start_date__isnull=True) | Q(start_date__lte=last),
+        Q(end_date__isnull=True) | Q(end_date__gte=first),
+        term__start_date__lte=last,
+        term__end_date__gte=first,
+        role__in=CO_SIGNING_ROLES,
+    )
+    return Person.objects.filter(
+        owner_org__path__startswith=org.path, anonymised_at__isnull=True, pk__in=seats.values("person_id")
+    )
 
 
 @transaction.atomic

@@ -68,17 +68,19 @@ def foreign_objects(orgs, users) -> dict[str, object]:
     from core.roles import Role
     from ideas.tests.factories import IdeaFactory
     from members.models import ImportBatch
+    from members.selectors import body_cppcc
     from members.tests.factories import PersonFactory
     from notifications.services import notify
     from opinions.tests.factories import OpinionReportFactory
     from proposals import services as proposal_services
     from visits import services as visit_services
-    from visits.tests.factories import make_request, make_visit
+    from visits.tests.factories import make_request, make_visit, seat
 
     other_org = orgs.other_committee
     actor = users["other_staff"]
     other_user = UserFactory(username="other_member", role=Role.MEMBER)
     person = PersonFactory(name="李另委", owner_org=other_org, user=other_user)
+    seat([person], body_cppcc(other_org))  # in the year's visit plan
     activity = ActivityFactory(owner_org=other_org)
     invitation = InvitationFactory(activity=activity, person=person)
     proposal = proposal_services.proposal_create_draft(

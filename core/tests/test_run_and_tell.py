@@ -49,7 +49,17 @@ def test_a_refusal_of_permission_still_raises_so_the_page_is_a_403():
 
 
 @pytest.mark.django_db
-def test_the_visit_plan_button_tells_a_wrong_year_and_makes_a_right_one(client, users):
+def test_the_visit_plan_button_tells_a_wrong_year_and_makes_a_right_one(client, users, orgs):
+    import datetime as dt
+
+    from members.models import TermRole
+    from members.tests.factories import TermFactory
+
+    term = TermFactory(
+        cppcc=orgs.city, number=16, start_date=dt.date(2027, 1, 1), end_date=dt.date(2031, 12, 31)
+    )
+    for role in ("member", "advisor"):
+        TermRole.objects.create(person=users[role].person, term=term, role=users[role].role)
     client.force_login(users["leader"])
     response = client.post(reverse("visits:plan_create"), {"year": "1999"}, follow=True)
     assert "年度不正确。" in response.content.decode()

@@ -35,3 +35,17 @@ def make_request(actor, person, **kwargs) -> Request:
 
 def persons(n: int, owner_org, prefix: str = "委员"):
     return [PersonFactory(name=f"{prefix}{i:04d}", owner_org=owner_org) for i in range(n)]
+
+
+def seat(people, cppcc, role: str = "member", **dates):
+    """Seat `people` in `cppcc`'s current term (made if missing) — whom a year's visit plan covers."""
+    from members.models import Term, TermRole
+    from members.tests.factories import TermFactory
+
+    today = timezone.localdate()
+    term = Term.objects.filter(cppcc=cppcc, is_current=True).first() or TermFactory(
+        cppcc=cppcc, start_date=dt.date(today.year - 3, 1, 1), end_date=dt.date(today.year + 1, 12, 31)
+    )
+    for person in people:
+        TermRole.objects.create(person=person, term=term, role=role, **dates)
+    return term

@@ -4,6 +4,8 @@ sees it solved on a phone, the coverage page shows who is still unvisited."""
 import pytest
 from django.utils import timezone
 
+from .factories import seat
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -16,10 +18,13 @@ def _login(page, live_server, username):
     page.wait_for_selector("h1")
 
 
-def test_leader_plans_records_two_requests_staff_resolve_member_sees_it_on_a_phone(page, live_server, users):
+def test_leader_plans_records_two_requests_staff_resolve_member_sees_it_on_a_phone(
+    page, live_server, users, orgs
+):
     from members.models import Person
 
     member = Person.objects.get(user=users["member"])
+    seat([member], orgs.city)  # a member of the current term: in the year's plan
     page.on("dialog", lambda dialog: dialog.accept())
     year = timezone.localdate().year
 

@@ -14,7 +14,7 @@ from visits.models import LiaisonContact, Request, RequestStatus, Visit, VisitSt
 from visits.selectors import coverage, liaison_network
 from visits.workflows import REQUEST_ALLOWED
 
-from .factories import make_request, make_visit, persons
+from .factories import make_request, make_visit, persons, seat
 
 pytestmark = pytest.mark.django_db
 
@@ -234,7 +234,8 @@ def test_the_rule_refuses_a_zero_period(users):
 
 
 def test_leaders_divide_the_yearly_plan(users, orgs, today):
-    persons(4, orgs.committee)
+    seat([*persons(4, orgs.committee), users["member"].person], orgs.city)
+    seat([users["advisor"].person], orgs.city, role="advisor")
     plan = services.visit_plan_create(actor=users["leader"], year=today.year)
     assert plan.assignments.count() == 6
     assert services.visit_plan_create(actor=users["leader"], year=today.year).assignments.count() == 6
@@ -243,6 +244,34 @@ def test_leaders_divide_the_yearly_plan(users, orgs, today):
     )
     assert n == 6
     assert plan.assignments.filter(visitor=users["leader"]).count() == 3
+
+
+def test_the_yearly_plan_covers_those_seated_during_the_year_only(users, orgs, today):
+    """Former members, observers, persons without a seat and anonymised records are not in the plan; someone
+    seated later is added when the plan is made again, and nobody already in it is removed."""
+    from members.models import Person
+
+    current = persons(2, orgs.committee, prefix="现任")
+    seat(current, orgs.city)
+    former = persons(1, orgs.committee, prefix="前任")
+    seat(former, orgs.city, end_date=dt.date(today.year - 1, 6, 30))
+    left_this_year = persons(1, orgs.committee, prefix="年内卸任")
+    seat(left_this_year, orgs.city, end_date=dt.date(today.year, 1, 31))
+    observer = persons(1, orgs.committee, prefix="列席")
+    seat(observer, orgs.city, role="observer")
+    persons(1, orgs.committee, prefix="无席位")
+    erased = persons(1, orgs.committee, prefix="已匿名")
+    seat(erased, orgs.city)
+    Person.objects.filter(pk=erased[0].pk).update(anonymised_at=timezone.now())
+
+    plan = services.visit_plan_create(actor=users["leader"], year=today.year)
+    names = set(plan.assignments.values_list("person__name", flat=True))
+    assert names == {p.name for p in current + left_this_year}
+
+    later = persons(1, orgs.committee, prefix="新任")
+    seat(later, orgs.city)
+    plan = services.visit_plan_create(actor=users["leader"], year=today.year)
+    assert set(plan.assignments.values_list("person__name", flat=True)) == names | {later[0].name}
 
 
 # ---- reminders ----
