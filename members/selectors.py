@@ -236,6 +236,16 @@ def body_cppcc(organisation):
     return Organisation.objects.filter(pk__in=ids, kind=OrgKind.CPPCC).order_by("-path").first()
 
 
+def seats_during(first: dt.date, last: dt.date):
+    """Seats of members, standing members, invited members and advisors (`CO_SIGNING_ROLES`; not observers) held
+    at some time between `first` and `last` (a seat without dates lasts its term)."""
+    return TermRole.objects.filter(
+        Q(start_date__isnull=True) | Q(start_date__lte=last),
+        Q(end_date__isnull=True) | Q(end_date__gte=first),
+        role__in=CO_SIGNING_ROLES,
+    )
+
+
 def person_directory(organisation, *, today: dt.date | None = None):
     """The current members and advisors of the CPPCC `organisation` belongs to (a seat in its current term,
     not ended), with or without a login, not deleted: whom a member may ask to co-sign. Former members,
@@ -245,13 +255,7 @@ def person_directory(organisation, *, today: dt.date | None = None):
     if cppcc is None:
         return Person.objects.none()
     today = today or timezone.localdate()
-    seats = TermRole.objects.filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=today),
-        Q(start_date__isnull=True) | Q(start_date__lte=today),
-        term__cppcc=cppcc,
-        term__is_current=True,
-        role__in=CO_SIGNING_ROLES,
-    )
+    seats = seats_during(today, today).filter(term__cppcc=cppcc, term__is_current=True)
     return Person.objects.filter(anonymised_at__isnull=True, pk__in=seats.values("person_id")).select_related(
         "sector"
     )

@@ -602,19 +602,10 @@ def plan_persons(org: Organisation, year: int):
     """Whom a year's visit plan covers: the persons of `org` and the bodies below it who sit as members,
     standing members, invited members or advisors (`members.selectors.CO_SIGNING_ROLES`) at some time during the
     year, in a term that runs during it. Former members, observers and anonymised records are not visited."""
-    from django.db.models import Q
-
-    from members.models import TermRole
-    from members.selectors import CO_SIGNING_ROLES
+    from members.selectors import seats_during
 
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    seats = TermRole.objects.filter(
-        Q(start_date__isnull=True) | Q(start_date__lte=last),
-        Q(end_date__isnull=True) | Q(end_date__gte=first),
-        term__start_date__lte=last,
-        term__end_date__gte=first,
-        role__in=CO_SIGNING_ROLES,
-    )
+    seats = seats_during(first, last).filter(term__start_date__lte=last, term__end_date__gte=first)
     return Person.objects.filter(
         owner_org__path__startswith=org.path, anonymised_at__isnull=True, pk__in=seats.values("person_id")
     )
