@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from core import permissions
 from core.errors import DomainError
+from core.forms import add_domain_error
 from core.http import safe_next
 from core.middleware import SCRIPT_COOKIE
 from core.pagination import paginate, query_without_page
@@ -129,7 +130,7 @@ def user_edit(request, pk: int | None = None):
                         is_active=data["is_active"],
                     )
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, f"用户“{user.display_name}”已保存。")
                 return redirect("accounts:user_list")

@@ -18,6 +18,7 @@ from core import permissions, pickers
 from core.actions import Action, ActionTable
 from core.errors import DomainError, PermissionRefused
 from core.exports import excel_response, pdf_response, stream
+from core.forms import add_domain_error
 from core.http import safe_next
 from core.jobs import background_export
 from core.pagination import paginate, query_without_page
@@ -43,10 +44,6 @@ def _flash_error(request, exc: DomainError):
     if isinstance(exc, PermissionRefused):
         raise exc
     messages.error(request, exc.message)
-
-
-def _form_error(form, exc: DomainError):
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 # ---------------------------------------------------------------- list, export, detail
@@ -231,7 +228,7 @@ def activity_edit(request, pk: int | None = None):
                         actor=request.user, activity=activity, co_organisers=co, **data
                     )
             except DomainError as exc:
-                _form_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, f"活动“{activity.title}”已保存。")
                 return redirect("activities:detail", pk=activity.pk)
@@ -339,7 +336,7 @@ def kind_list(request):
             try:
                 kind = services.activity_kind_create(actor=request.user, **form.cleaned_data)
             except DomainError as exc:
-                _form_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, f"已新增活动类别“{kind.name}”。")
                 return redirect("activities:kinds")
@@ -629,7 +626,7 @@ def report(request, pk: int):
         try:
             services.activity_report(actor=request.user, activity=activity, **form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "活动报告已保存。")
             return redirect("activities:detail", pk=activity.pk)
@@ -869,7 +866,7 @@ def briefing_new(request):
                 attachment=data.get("attachment"),
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(
                 request, f"已发布“{briefing.title}”，共 {briefing.recipients.count()} 位接收人。"

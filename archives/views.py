@@ -15,6 +15,7 @@ from core import permissions
 from core.actions import run_and_tell
 from core.errors import DomainError
 from core.exports import excel_response
+from core.forms import add_domain_error
 from core.pagination import paginate, query_without_page
 from members.models import Person
 
@@ -23,10 +24,6 @@ from .forms import GradeFormSet, MinimumForm, RuleItemForm, RuleSetCreateForm, R
 from .models import Archive, Donation, Minimum, RuleItem, RuleSet
 from .scoring import fmt
 from .selectors import NoRuleSet
-
-
-def _form_error(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _year(request) -> int:
@@ -331,7 +328,7 @@ def rule_sets(request):
                             actor=user, year=data["year"], name=data.get("name", ""), copy_from=copy_from
                         )
                 except DomainError as exc:
-                    _form_error(form, exc)
+                    add_domain_error(form, exc)
                 else:
                     messages.success(request, f"已建立{rule_set.name}。")
                     return redirect("archives:rule_set", pk=rule_set.pk)
@@ -390,7 +387,7 @@ def rule_set_edit(request, pk: int):
         try:
             services.rule_set_update(actor=request.user, rule_set=rs, **form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect("archives:rule_set", pk=rs.pk)
@@ -419,7 +416,7 @@ def rule_item_edit(request, pk: int, item_pk: int | None = None):
                     bands=data.get("bands") or [],
                 )
             except DomainError as exc:
-                _form_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, "计分项目已保存，积分已按新规则重新计算。")
                 return redirect("archives:rule_set", pk=rs.pk)
@@ -461,7 +458,7 @@ def minimum_edit(request, pk: int, minimum_pk: int | None = None):
             try:
                 services.minimum_save(actor=request.user, rule_set=rs, minimum=minimum, **form.cleaned_data)
             except DomainError as exc:
-                _form_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, "最低要求已保存。")
                 return redirect("archives:rule_set", pk=rs.pk)
@@ -719,7 +716,7 @@ def donation_edit(request, pk: int | None = None):
                         actor=user, donation=donation, **_donation_kwargs(form.cleaned_data)
                     )
             except DomainError as exc:
-                _form_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, "已保存，核实后计入履职档案。")
                 return redirect("archives:donation_detail", pk=donation.pk)

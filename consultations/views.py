@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from core import permissions
 from core.errors import DomainError
 from core.exports import excel_response, pdf_response
+from core.forms import add_domain_error
 from core.http import safe_next
 from core.pagination import paginate, query_without_page
 from core.sorting import apply_sort
@@ -53,10 +54,6 @@ from .models import (
     TopicStatus,
 )
 from .workflows import RESEARCH, SPEECH, TOPIC
-
-
-def _form_error(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _flash(request, exc: DomainError) -> None:
@@ -193,7 +190,7 @@ def meeting_edit(request, pk: int | None = None):
                         actor=request.user, meeting=meeting, **form.cleaned_data
                     )
             except DomainError as exc:
-                _form_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, "已保存。")
                 return redirect("consultations:meeting_detail", pk=meeting.pk)
@@ -262,7 +259,7 @@ def topic_propose(request, pk: int):
             except DomainError as exc:
                 if exc.status_code == 403:
                     raise
-                _form_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, "选题已提交，感谢您的建议。")
                 return redirect("consultations:meeting_topics", pk=meeting.pk)
@@ -483,7 +480,7 @@ def speech_write(request, pk: int):
             except DomainError as exc:
                 if exc.status_code == 403:
                     raise
-                _form_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, "工作稿已保存（尚未提交）。")
                 return redirect("consultations:speech_write", pk=speech.pk)
@@ -686,7 +683,7 @@ def meeting_record(request, pk: int):
                     actor=request.user, meeting=meeting, minutes=form.cleaned_data["minutes"]
                 )
             except DomainError as exc:
-                _form_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, "会议纪要已保存。")
                 return redirect("consultations:meeting_record", pk=meeting.pk)
@@ -953,7 +950,7 @@ def research_edit(request, pk: int | None = None):
                         actor=request.user, topic=topic, participants=participants, **data
                     )
             except DomainError as exc:
-                _form_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, "已保存。")
                 return redirect("consultations:research_detail", pk=topic.pk)

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from core.errors import DomainError
+from core.forms import add_domain_error
 from core.sensitive import client_ip
 
 from . import captcha, services
@@ -26,7 +27,7 @@ def idea_submit_view(request):
             try:
                 idea = services.idea_submit(client_ip=client_ip(request), **data)
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
                 status = 429 if exc.code == "throttled" else 400
             else:
                 messages.success(request, f"提交成功！您的查询码是 {idea.code}，请妥善保存。")

@@ -11,6 +11,7 @@ from core.actions import Action, ActionTable
 from core.crypto import mask
 from core.errors import DomainError
 from core.exports import excel_response, stream
+from core.forms import add_domain_error
 from core.jobs import background_export
 from core.pagination import paginate, query_without_page
 from core.phones import mask_phone
@@ -202,7 +203,7 @@ def idea_develop_view(request, pk: int):
             except DomainError as exc:
                 if exc.status_code == 403:
                     raise
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, f"已形成提案草稿《{proposal.title}》，可继续修改后提交。")
                 return redirect("proposals:edit", pk=proposal.pk)  # straight on with the draft

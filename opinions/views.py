@@ -8,6 +8,7 @@ from core import permissions
 from core.actions import Action, ActionTable
 from core.errors import DomainError
 from core.exports import excel_response, stream
+from core.forms import add_domain_error
 from core.jobs import background_export
 from core.pagination import paginate, query_without_page
 from core.sorting import apply_sort
@@ -172,7 +173,7 @@ def report_edit(request, pk: int | None = None):
                         actor=request.user, report=report, target=ReportStatus.SUBMITTED
                     )
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, "已报送。" if submit else "已保存。")
                 return redirect("opinions:detail", pk=report.pk)

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from core import permissions, pickers
 from core.errors import DomainError
 from core.exports import excel_response, stream
+from core.forms import add_domain_error
 from core.hooks import collect
 from core.jobs import background_export
 from core.pagination import paginate, query_without_page
@@ -114,7 +115,7 @@ def organisation_edit(request, pk: int | None = None):
                 else:
                     org = services.organisation_update(actor=request.user, org=org, **form.cleaned_data)
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, f"机构“{org.name}”已保存。")
                 return redirect("organisations:detail", pk=org.pk)

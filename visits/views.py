@@ -14,6 +14,7 @@ from core import permissions, pickers
 from core.actions import Action, ActionTable, run_and_tell
 from core.errors import DomainError
 from core.exports import excel_response, stream
+from core.forms import add_domain_error
 from core.jobs import background_export
 from core.pagination import paginate, query_without_page
 from core.sensitive import client_ip
@@ -67,10 +68,6 @@ def _log(obj, workflow) -> list[dict]:
         }
         for e in log_for(obj, workflow.name)
     ]
-
-
-def _form_error(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _params(request, names):
@@ -174,7 +171,7 @@ def visit_edit(request, pk: int | None = None):
                     data.setdefault("confidential_notes", None)
                     visit = services.visit_update(actor=user, visit=visit, **data)
             except DomainError as exc:
-                _form_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, "走访已保存。")
                 return redirect("visits:detail", pk=visit.pk)
@@ -391,7 +388,7 @@ def request_create(request):
             try:
                 req = services.request_create(actor=user, visit=visit, **form.cleaned_data)
             except DomainError as exc:
-                _form_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, f"诉求“{req.title}”已登记。")
                 if visit is not None and "another" in request.POST:
@@ -416,7 +413,7 @@ def _member_request_create(request):
             try:
                 req = services.request_create(actor=user, person=person, **form.cleaned_data)
             except DomainError as exc:
-                _form_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, "您的诉求已提交，工作人员会尽快与您联系。")
                 return redirect("visits:request_detail", pk=req.pk)
@@ -438,7 +435,7 @@ def request_edit(request, pk: int):
             try:
                 req = services.request_update(actor=user, request=req, **form.cleaned_data)
             except DomainError as exc:
-                _form_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, "诉求已保存。")
                 return redirect("visits:request_detail", pk=req.pk)
@@ -616,7 +613,7 @@ def rule_edit(request):
             try:
                 services.coverage_rule_save(actor=user, **form.cleaned_data)
             except DomainError as exc:
-                _form_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, "走访规则已保存。")
                 return redirect("visits:coverage")
@@ -797,7 +794,7 @@ def liaison_link_edit(request):
             try:
                 link = services.liaison_link_save(actor=user, **form.cleaned_data)
             except DomainError as exc:
-                _form_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, f"“{link.organisation}”已列入联谊单位。")
                 return redirect("organisations:detail", pk=link.organisation_id)
@@ -841,7 +838,7 @@ def contact_edit(request, org_pk: int | None = None, pk: int | None = None):
                 else:
                     services.liaison_contact_update(actor=user, contact=contact, **form.cleaned_data)
             except DomainError as exc:
-                _form_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, "联络人已保存。")
                 return redirect("organisations:detail", pk=org.pk)
@@ -938,7 +935,7 @@ def liaison_event_edit(request, pk: int | None = None):
                 else:
                     event = services.liaison_event_update(actor=user, event=event, **form.cleaned_data)
             except DomainError as exc:
-                _form_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, f"联谊活动“{event.title}”已保存。")
                 return redirect("visits:liaison_events")
