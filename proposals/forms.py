@@ -138,6 +138,13 @@ class FileForm(forms.Form):
     )
     note = forms.CharField(label="审查意见", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
+    def __init__(self, *args, proposal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if proposal is not None:  # the sessions of the proposal's own CPPCC, not every CPPCC's
+            from .services import plenary_sessions
+
+            self.fields["session"].queryset = plenary_sessions(proposal.owner_org)
+
 
 class NotFileForm(forms.Form):
     reason = forms.ChoiceField(label="不予立案理由", choices=NotFiledReason.choices)

@@ -392,10 +392,25 @@ def proposal_withdraw(*, actor, proposal: Proposal, note: str = "") -> Proposal:
 # ---------------------------------------------------------------- review
 
 
-def _default_session(timing: str) -> Session | None:
-    """The plenary session a filed proposal is numbered in: the latest one that has started."""
+def plenary_sessions(organisation):
+    """The plenary sessions of the CPPCC `organisation` belongs to (`members.selectors.body_cppcc`), the
+    newest term first: where its proposals are numbered. None for a body outside any CPPCC."""
+    from members.selectors import body_cppcc
+
+    cppcc = body_cppcc(organisation) if organisation is not None else None
+    if cppcc is None:
+        return Session.objects.none()
+    return (
+        Session.objects.filter(kind=SessionKind.PLENARY, term__cppcc=cppcc)
+        .select_related("term")
+        .order_by("-term__number", "number")
+    )
+
+
+def _default_session(proposal: Proposal) -> Session | None:
+    """The plenary session a filed proposal is numbered in: the latest one of its CPPCC that has started."""
     today = _today()
-    qs = Session.objects.filter(kind=SessionKind.PLENARY).select_related("term")
+    qs = plenary_sessions(proposal.owner_org)
     return (
         qs.filter(start_date__lte=today).order_by("-start_date").first() or qs.order_by("start_date").first()
     )
@@ -422,9 +437,11 @@ def proposal_file(*, actor, proposal: Proposal, note: str = "", session: Session
     """立案: give the proposal the next number in its session (十四届三次会议 第0123号)."""
 
     def apply(p):
-        sess = session or _default_session(p.timing)
+        sess = session or _default_session(p)
         if sess is None:
             raise DomainError("尚未设置全体会议届次，不能编号立案。请先在委员库中添加会议。")
+        if not plenary_sessions(p.owner_org).filter(pk=sess.pk).exists():
+            raise DomainError("编号会议不是本提案所属政协的全体会议。", field="session")
         p.session = sess
         p.number = next_in_sequence(
             owner=sess, highest=lambda: Proposal.objects.filter(session=sess).aggregate(n=Max("number"))["n"]

@@ -19,7 +19,6 @@ from core.jobs import background_export
 from core.pagination import paginate, query_without_page
 from core.roles import Role
 from core.versions import check_version, keep_version_of_conflict, version_of
-from members.models import Session
 from members.selectors import person_scope
 from organisations.models import Organisation, ShareCapacity
 
@@ -81,7 +80,7 @@ def proposal_list_view(request):
             "ratings": RatingValue.choices,
             "years": range(timezone.localdate().year, 2017, -1),
             "units": Organisation.objects.filter(is_handling_unit=True).order_by("name"),
-            "sessions": Session.objects.filter(kind="plenary").select_related("term"),
+            "sessions": services.plenary_sessions(request.user.organisation),
             "query": query_without_page(request),
             "can_create": permissions.can(request.user, "create", Proposal),
             "can_export": permissions.can(request.user, "export", Proposal),
@@ -289,6 +288,7 @@ ACTIONS: dict[str, Action] = {
         label="立案",
         perm="review",
         form=forms.FileForm,
+        form_kwargs=lambda r, p: {"proposal": p},
         run=lambda r, p, d: services.proposal_file(
             actor=r.user, proposal=p, note=d["note"], session=d["session"]
         ),
