@@ -394,3 +394,71 @@ def test_assigning_a_proposal_under_reply_review_is_refused(users, orgs, session
         services.proposal_assign(actor=users["staff"], proposal=p, lead=orgs.planning)
     assert Proposal.objects.get(pk=p.pk).status == ProposalStatus.REPLY_REVIEW
     assert Assignment.objects.filter(proposal=p).count() == 1
+
+
+# ---- the session a proposal is numbered in: its own CPPCC's
+
+
+@pytest.fixture
+def district_session(orgs):
+    """A plenary session of the district CPPCC, older than the city's (proposals.tests.factories)."""
+    from members.models import Session, SessionKind
+    from members.tests.factories import TermFactory
+
+    term = TermFactory(cppcc=orgs.district, number=7, start_date=dt.date(2022, 1, 1), is_current=True)
+    return Session.objects.create(
+        term=term,
+        kind=SessionKind.PLENARY,
+        number=2,
+        start_date=dt.date(2024, 1, 8),
+        end_date=dt.date(2024, 1, 10),
+    )
+
+
+def test_a_proposal_is_numbered_in_its_own_cppccs_latest_session(users, orgs, session, district_session):
+    """With many CPPCCs in one deployment, "the latest session" is the latest of the proposal's CPPCC: a district's
+    proposal is not numbered in the city's newer session."""
+    city = services.proposal_file(actor=users["staff"], proposal=f.submitted(users))
+    assert city.session == session and city.number == 1
+    p = f.submitted(users, title="区政协委员的提案")
+    Proposal.objects.filter(pk=p.pk).update(owner_org=orgs.district)
+    p.refresh_from_db()
+    district = services.proposal_file(actor=users["admin"], proposal=p)  # the district office, or admin
+    assert district.session == district_session and district.number == 1
+
+
+def test_another_cppccs_session_is_refused_and_nothing_numbered(users, orgs, session, district_session):
+    p = f.submitted(users)
+    with pytest.raises(DomainError) as exc:
+        services.proposal_file(actor=users["staff"], proposal=p, session=district_session)
+    assert exc.value.field == "session" and "所属政协" in exc.value.message
+    p.refresh_from_db()
+    assert p.status == ProposalStatus.SUBMITTED and p.number is None and p.session_id is None
+
+
+def test_the_pages_offer_the_sessions_of_ones_own_cppcc_only(client, users, orgs, session, district_session):
+    """The filing form lists the proposal's CPPCC's sessions and the list's filter the user's: a province with
+    150 CPPCCs would otherwise list every session of every one of them in each select."""
+    from django.urls import reverse
+
+    p = f.submitted(users)
+    client.force_login(users["staff"])
+    detail = client.get(reverse("proposals:detail", args=[p.pk]) + "?open=file").content.decode()
+    listing = client.get(reverse("proposals:list")).content.decode()
+    for html in (detail, listing):
+        assert f'value="{session.pk}"' in html
+        assert f'value="{district_session.pk}"' not in html
+
+
+def test_the_similarity_corpus_size_is_counted_once_until_the_index_changes(
+    users, orgs, django_assert_num_queries
+):
+    """The IDF's N is read from the cache on every proposal page; a proposal entering the index counts again."""
+    from proposals import similarity
+
+    f.filed(users, orgs)
+    n = similarity.corpus_size()
+    with django_assert_num_queries(0):
+        assert similarity.corpus_size() == n
+    f.filed(users, orgs, title="关于完善社区养老服务的提案")
+    assert similarity.corpus_size() == n + 1
