@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 
+from core.pickers import PickerSelect
 from core.text import normalise
 from organisations.models import Organisation, OrgKind
 
@@ -62,6 +63,8 @@ class PersonFilterSet(django_filters.FilterSet):
         queryset=Organisation.objects.filter(kind=OrgKind.COMMITTEE),
         method="filter_committee",
         empty_label="全部",
+        # A province holds hundreds of committees: searched, not listed.
+        widget=PickerSelect("organisations:search", params=f"kinds={OrgKind.COMMITTEE}"),
     )
     association = django_filters.ModelChoiceFilter(
         label="社团",
@@ -70,6 +73,10 @@ class PersonFilterSet(django_filters.FilterSet):
         ),
         method="filter_association",
         empty_label="全部",
+        widget=PickerSelect(
+            "organisations:search",
+            params=f"kinds={OrgKind.ASSOCIATION},{OrgKind.INSTITUTION},{OrgKind.OTHER}",
+        ),
     )
     tag = django_filters.ModelChoiceFilter(
         label="标签", queryset=Tag.objects.all(), method="filter_tag", empty_label="全部"
@@ -115,6 +122,36 @@ class PersonFilterSet(django_filters.FilterSet):
 
     def filter_sort(self, qs, name, value):
         return qs.order_by(*SORTS.get(value, SORTS["name"]))
+
+    def __init__(self, data=None, queryset=None, *, user=None, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        if user is not None:
+            # The terms offered are those of the user's own CPPCC (two or three), not every CPPCC's of the
+            # deployment; a term of another CPPCC asked for in the address still filters.
+            self._offer_own_terms(user, (data or {}).get("term") or "")
+
+    def _offer_own_terms(self, user, chosen: str) -> None:
+        """One query: the terms of the bodies above the user's (and its own), of which the nearest CPPCC's
+        are offered (`selectors.body_cppcc`'s rule), plus the one chosen."""
+        organisation = user.organisation
+        if organisation is None:
+            return
+        ids = [int(part) for part in organisation.path.strip("/").split("/") if part.isdigit()]
+        chosen_id = int(chosen) if str(chosen).isdigit() and len(str(chosen)) < 19 else None
+        terms = list(
+            Term.objects.filter(Q(cppcc_id__in=ids) | Q(pk=chosen_id))
+            .select_related("cppcc")
+            .order_by("-number")
+        )
+        own = [t for t in terms if t.cppcc_id in ids]
+        if not own:
+            return
+        nearest = max(t.cppcc.depth for t in own)
+        self.form.fields["term"].widget.choices = [("", "全部")] + [
+            (t.pk, str(t))
+            for t in terms
+            if t.pk == chosen_id or (t.cppcc_id in ids and t.cppcc.depth == nearest)
+        ]
 
     @property
     def qs(self):

@@ -77,7 +77,7 @@ def _shaped(qs, *, term: Term | None, documents: bool = True):
 
 def person_filterset(user, params) -> PersonFilterSet:
     base = Person.objects.visible_to(user).filter(anonymised_at__isnull=True).order_by("sort_name", "id")
-    return PersonFilterSet(params, queryset=base)
+    return PersonFilterSet(params, queryset=base, user=user)
 
 
 def person_list(user, params=None, *, documents: bool = True):

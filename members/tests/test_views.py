@@ -320,3 +320,32 @@ def test_staff_upload_a_photo_served_only_to_those_who_may_see(client_for, users
     assert response.status_code == 302
     assert client.get(reverse("members:photo", args=[person.pk])).status_code == 200
     assert client_for(users["other_staff"]).get(reverse("members:photo", args=[person.pk])).status_code == 404
+
+
+def test_the_rosters_filters_list_ones_own_terms_and_search_bodies(client_for, users, orgs, term):
+    """A province holds 150 CPPCCs and hundreds of committees: the term filter offers the user's own CPPCC's
+    terms (and one asked for in the address), committees and associations are searched, not listed — yet each
+    still filters."""
+    from members.models import CommitteeMembership
+    from members.tests.factories import TermFactory
+    from organisations.tests.factories import OrganisationFactory
+
+    district_term = TermFactory(cppcc=orgs.district, number=7)
+    committees = [
+        OrganisationFactory(name=f"第{i}专委会", kind="committee", parent=orgs.city) for i in range(25)
+    ]
+    person = full_person(orgs, term, n=1)
+    CommitteeMembership.objects.create(
+        person=person, committee=committees[3], term=term, owner_org=orgs.committee
+    )
+    client = client_for(users["staff"])
+
+    html = client.get(reverse("members:list")).content.decode()
+    assert f'<option value="{term.pk}"' in html and f'value="{district_term.pk}"' not in html
+    assert all(f'value="{c.pk}"' not in html for c in committees)
+
+    html = client.get(reverse("members:list") + f"?term={district_term.pk}").content.decode()
+    assert f'value="{district_term.pk}" selected' in html  # asked for: shown as chosen
+    response = client.get(reverse("members:list") + f"?committee={committees[3].pk}")
+    assert [p.pk for p in response.context["page"]] == [person.pk]
+    assert f'value="{committees[3].pk}" selected' in response.content.decode()
