@@ -15,7 +15,7 @@ from core.roles import Role
 from visits import services
 from visits.models import LiaisonEvent, Request, Visit
 
-from .factories import make_request, make_visit
+from .factories import make_request, make_visit, seat
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +64,7 @@ def _select(html: str, name: str) -> str:
 )
 def test_a_page_does_not_list_every_colleague(client, users, orgs, url, name):
     """60 colleagues: the page's select is a picker holding at most the chosen ones, none of the 60."""
+    seat([users["member"].person], orgs.city)
     services.visit_plan_create(actor=users["leader"], year=timezone.localdate().year)
     make_visit(users["leader"], [users["member"].person])  # a plan row and a visit to show
     _colleagues(orgs.committee, 60)
@@ -76,6 +77,7 @@ def test_a_page_does_not_list_every_colleague(client, users, orgs, url, name):
 
 def test_the_plan_rows_show_only_their_own_visitor(client, users, orgs):
     _colleagues(orgs.committee, 60)
+    seat([users["member"].person, users["advisor"].person], orgs.city)
     plan = services.visit_plan_create(actor=users["leader"], year=timezone.localdate().year)
     row = plan.assignments.select_related("person").first()
     services.visit_assignment_set(
