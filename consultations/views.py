@@ -891,8 +891,6 @@ def research_detail(request, pk: int):
     user = request.user
     detail = selectors.research_detail(topic)
     can_edit = permissions.can(user, "edit", topic)
-    from activities.models import Activity
-    from proposals.models import Proposal
 
     return render(
         request,
@@ -907,18 +905,6 @@ def research_detail(request, pk: int):
             "milestone_form": MilestoneForm() if can_edit else None,
             "output_form": OutputForm(user=user) if can_edit else None,
             "transition_form": ResearchTransitionForm(),
-            "trip_choices": list(
-                Activity.objects.visible_to(user)
-                .only("id", "title", "starts_at")
-                .order_by("-starts_at")[:100]
-            )
-            if can_edit
-            else [],
-            "proposal_choices": list(
-                Proposal.objects.visible_to(user).only("id", "title").order_by("-id")[:100]
-            )
-            if can_edit
-            else [],
         },
     )
 

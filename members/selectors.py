@@ -211,12 +211,14 @@ def person_scope_labels(params) -> list[tuple[str, str, str]]:
 SEARCH_MAX = 100  # characters of a picker's query that are searched: longer than any name
 
 
-def person_search(user, q: str = "", *, limit: int = 20):
+def person_search(user, q: str = "", *, current: bool = False, limit: int = 20):
     """Persons the user may see whose name (any form: 简/繁, pinyin, initials, romanised) contains `q`, sorted
-    by name, at most `limit` (a picker's answer)."""
+    by name, at most `limit` (a picker's answer); `current`: only those holding a seat now (`seated`)."""
     from core.text import normalise
 
     qs = Person.objects.visible_to(user).filter(anonymised_at__isnull=True).select_related("sector")
+    if current:
+        qs = seated(qs)
     norm = normalise(q[:SEARCH_MAX])
     if norm:
         qs = qs.filter(search_text__contains=norm)
@@ -225,6 +227,15 @@ def person_search(user, q: str = "", *, limit: int = 20):
 
 # Who may be asked to co-sign: whoever holds a seat in the current term (observers do not).
 CO_SIGNING_ROLES = (TermRoleKind.MEMBER, TermRoleKind.STANDING, TermRoleKind.INVITED, TermRoleKind.ADVISOR)
+
+
+def seated(persons, *, today: dt.date | None = None):
+    """Of `persons`, those holding a seat now (member, standing member, invited member or advisor in a current
+    term, not ended), not deleted: who may put forward a new proposal. Former members (term over, seat ended)
+    and observers are left out."""
+    today = today or timezone.localdate()
+    seats = seats_during(today, today).filter(term__is_current=True)
+    return persons.filter(anonymised_at__isnull=True, pk__in=seats.values("person_id"))
 
 
 def body_cppcc(organisation):

@@ -390,7 +390,10 @@ def export_pdf(request):
 
 @login_required
 def person_search(request):
-    """A picker's search: at most 20 persons the user may see, as JSON {"results": [{"id", "text"}]}."""
+    """A picker's search: at most 20 persons the user may see (`?current=1`: holding a seat now), as JSON
+    {"results": [{"id", "text"}]}."""
     permissions.require(request.user, "view", Person)
-    found = selectors.person_search(request.user, request.GET.get("q", ""))
+    found = selectors.person_search(
+        request.user, request.GET.get("q", ""), current=request.GET.get("current") == "1"
+    )
     return pickers.results(found, label=selectors.person_label)

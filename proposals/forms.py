@@ -9,6 +9,7 @@ from activities.models import Activity
 from core.forms import VersionField
 from core.pickers import PickerSelect, PickerSelectMultiple
 from members.models import Person, Session
+from members.selectors import seated
 from organisations.models import Organisation, OrgKind
 
 from .models import (
@@ -67,7 +68,9 @@ class ProposalForm(forms.Form):
         label="提案人（领衔）",
         queryset=Person.objects.none(),
         required=False,
-        widget=PickerSelect("members:search"),
+        widget=PickerSelect("members:search", params="current=1"),
+        help_text="本届在任的委员、顾问",
+        error_messages={"invalid_choice": "只能选择本届在任的委员或顾问，已离任的委员不能提出新提案。"},
     )
     version = VersionField()
 
@@ -76,7 +79,8 @@ class ProposalForm(forms.Form):
         if staff_user is None:
             del self.fields["author"]
         else:
-            self.fields["author"].queryset = Person.objects.visible_to(staff_user)
+            # A former member (term over, seat ended) cannot put forward a new proposal: not offered, refused.
+            self.fields["author"].queryset = seated(Person.objects.visible_to(staff_user))
             self.fields["author"].required = True
 
 
@@ -132,9 +136,10 @@ class RequiredNoteForm(forms.Form):
 class FileForm(forms.Form):
     session = forms.ModelChoiceField(
         label="编号会议",
-        queryset=Session.objects.filter(kind="plenary").select_related("term"),
+        queryset=Session.objects.none(),
         required=False,
         help_text="默认为最近一次全体会议",
+        error_messages={"invalid_choice": "只能选择本提案所属政协的全体会议。"},
     )
     note = forms.CharField(label="审查意见", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 

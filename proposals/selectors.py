@@ -858,9 +858,7 @@ def merge_targets(user, proposal=None):
     return qs.exclude(pk=proposal.pk) if proposal is not None else qs
 
 
-def merge_target_search(user, proposal=None, q: str = "", *, limit: int = 20):
-    """At most `limit` merge targets whose title, text or number contains `q`, newest first."""
-    qs = merge_targets(user, proposal)
+def _matching(qs, q: str, limit: int):
     norm = normalise(q or "")
     if norm:
         match = Q(search_text__contains=norm)
@@ -868,6 +866,17 @@ def merge_target_search(user, proposal=None, q: str = "", *, limit: int = 20):
             match |= Q(number=int(norm))
         qs = qs.filter(match)
     return qs.order_by("-created_at", "-pk")[:limit]
+
+
+def merge_target_search(user, proposal=None, q: str = "", *, limit: int = 20):
+    """At most `limit` merge targets whose title, text or number contains `q`, newest first."""
+    return _matching(merge_targets(user, proposal), q, limit)
+
+
+def proposal_search(user, q: str = "", *, limit: int = 20):
+    """At most `limit` proposals the user may see, in any state, whose title, text or number contains `q`,
+    newest first (a picker's answer: the proposal a research topic led to)."""
+    return _matching(Proposal.objects.visible_to(user), q, limit)
 
 
 def proposal_label(proposal) -> str:

@@ -79,7 +79,10 @@ def proposal_list_view(request):
             "reply_classes": ReplyClass.choices,
             "ratings": RatingValue.choices,
             "years": range(timezone.localdate().year, 2017, -1),
-            "units": Organisation.objects.filter(is_handling_unit=True).order_by("name"),
+            # The handling-unit filter is a picker (hundreds of departments): only the chosen one is rendered.
+            "unit_chosen": Organisation.objects.filter(is_handling_unit=True, pk=params["unit"]).first()
+            if params["unit"]
+            else None,
             "sessions": services.plenary_sessions(request.user.organisation),
             "query": query_without_page(request),
             "can_create": permissions.can(request.user, "create", Proposal),
@@ -628,8 +631,12 @@ def public_replies(request):
 @login_required
 def proposal_search(request):
     """A picker's search for the merge target: at most 20 open proposals the user may see as JSON
-    (`?merge_for=<id>` leaves that proposal out)."""
+    (`?merge_for=<id>` leaves that proposal out; `?all=1`: proposals in any state, e.g. one a research topic
+    led to)."""
     permissions.require(request.user, "view", Proposal)
+    if request.GET.get("all") == "1":
+        found = selectors.proposal_search(request.user, request.GET.get("q", ""))
+        return pickers.results(found, label=selectors.proposal_label)
     merge_for = request.GET.get("merge_for", "")
     proposal = None
     if merge_for.isdigit() and len(merge_for) <= 18:

@@ -1,12 +1,12 @@
 from django import forms
 from django.utils import timezone
 
-from core.pickers import PickerSelectMultiple, searchable
+from core.pickers import PickerSelect, PickerSelectMultiple, searchable
 from members.models import Person
 from organisations.models import Organisation
 
 from .models import LiaisonContact, LiaisonEventKind, RequestCategory, VisitMode
-from .selectors import visitors_choices
+from .selectors import colleague_label, visitors_choices
 
 
 class DateInput(forms.DateInput):
@@ -16,14 +16,29 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+# Leaders and staff of the user's body and below (`visitors_choices`): hundreds in a city CPPCC, so chosen
+# through a picker asking `visits:colleague_search`; a posted id is still checked against that queryset.
+_NOT_A_COLLEAGUE = "只能选择本单位（含下级单位）在职的领导或工作人员。"
+
+
 class _UserChoice(forms.ModelMultipleChoiceField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", PickerSelectMultiple("visits:colleague_search"))
+        kwargs.setdefault("help_text", "输入姓名搜索，可选多人")
+        super().__init__(error_messages={"invalid_choice": _NOT_A_COLLEAGUE}, **kwargs)
+
     def label_from_instance(self, obj):
-        return f"{obj.display_name}（{obj.get_role_display()}）"
+        return colleague_label(obj)
 
 
 class _OneUserChoice(forms.ModelChoiceField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", PickerSelect("visits:colleague_search"))
+        kwargs.setdefault("help_text", "输入姓名搜索")
+        super().__init__(error_messages={"invalid_choice": _NOT_A_COLLEAGUE}, **kwargs)
+
     def label_from_instance(self, obj):
-        return f"{obj.display_name}（{obj.get_role_display()}）"
+        return colleague_label(obj)
 
 
 class VisitForm(forms.Form):
@@ -32,7 +47,7 @@ class VisitForm(forms.Form):
     )
     date = forms.DateField(label="日期", widget=DateInput())
     mode = forms.ChoiceField(label="方式", choices=VisitMode.choices)
-    visitors = _UserChoice(label="走访人", queryset=None, widget=forms.CheckboxSelectMultiple)
+    visitors = _UserChoice(label="走访人", queryset=None)
     persons = forms.ModelMultipleChoiceField(
         label="走访对象",
         queryset=None,
@@ -153,9 +168,7 @@ class LiaisonEventForm(forms.Form):
     contacts = forms.ModelMultipleChoiceField(
         label="对方人员", queryset=LiaisonContact.objects.none(), required=False
     )
-    participants = _UserChoice(
-        label="本会参加人员", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
-    )
+    participants = _UserChoice(label="本会参加人员", queryset=None, required=False)
     place = forms.CharField(label="地点", max_length=200, required=False)
     notes = forms.CharField(label="情况记录", required=False, widget=forms.Textarea)
     activity = forms.ModelChoiceField(

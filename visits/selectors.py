@@ -127,6 +127,20 @@ def visitors_choices(user):
     )
 
 
+def colleague_search(user, q: str = "", *, limit: int = 20):
+    """Of `visitors_choices(user)`, those whose name or username contains `q` (either script), leaders first,
+    at most `limit` (a picker's answer: names and roles only)."""
+    from core.pickers import name_contains
+
+    qs = visitors_choices(user).filter(name_contains(q, "full_name", "username"))
+    return qs.order_by("role", "full_name", "username", "pk")[:limit]
+
+
+def colleague_label(colleague) -> str:
+    """姓名（角色）: a leader or staff member as a picker shows them."""
+    return f"{colleague.display_name}（{colleague.get_role_display()}）"
+
+
 # ---- requests ----
 
 

@@ -34,6 +34,7 @@ urlpatterns = [
     path("liaison/", views.liaison_network, name="liaison"),
     path("liaison/link/", views.liaison_link_edit, name="liaison_link"),
     path("liaison/orgs/<int:org_pk>/contacts/new/", views.contact_edit, name="contact_create"),
+    path("colleagues/search/", views.colleague_search, name="colleague_search"),
     path("liaison/contacts/search/", views.contact_search, name="contact_search"),
     path("liaison/contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),
     path("liaison/contacts/<int:pk>/reveal/", views.contact_reveal, name="contact_reveal"),

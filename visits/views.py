@@ -81,6 +81,15 @@ def _year(request) -> int:
 
 # ---- visits ----
 
+
+def _chosen_colleague(user, value: str):
+    """The leader or staff member a list filter names (`?visitor=` / `?owner=`), for its picker to show as
+    chosen; the filter's other options are searched, never listed."""
+    if not value.isdigit() or len(value) > 18:
+        return None
+    return selectors.visitors_choices(user).filter(pk=int(value)).first()
+
+
 _VISIT_FILTERS = ("q", "status", "mode", "year", "visitor", "sort")
 
 
@@ -98,7 +107,7 @@ def visit_list(request):
             "query": query_without_page(request),
             "statuses": VisitStatus.choices,
             "modes": VisitMode.choices,
-            "visitors": selectors.visitors_choices(request.user),
+            "visitor_chosen": _chosen_colleague(request.user, params["visitor"]),
             "can_create": permissions.can(request.user, "create", Visit),
             "can_export": permissions.can(request.user, "export", Visit),
         },
@@ -306,7 +315,7 @@ def request_list(request, overdue: bool = False):
             "statuses": RequestStatus.choices,
             "categories": RequestCategory.choices,
             "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
-            "owners": selectors.visitors_choices(user),
+            "owner_chosen": _chosen_colleague(user, params["owner"]),
             "today": timezone.localdate(),
             "can_create": permissions.can(user, "create", Request),
             "can_export": permissions.can(user, "export", Request),
@@ -649,7 +658,15 @@ def plan(request):
             "page": page,
             "visitor": visitor,
             "query": query_without_page(request),
-            "visitors": selectors.visitors_choices(user),
+            "visitor_chosen": _chosen_colleague(user, visitor),
+            # 平均分工 starts with the plan's body's leaders chosen; anyone else is searched.
+            "leaders": list(
+                selectors.visitors_choices(user).filter(role="leader", organisation_id=the_plan.owner_org_id)[
+                    : pickers.LIMIT
+                ]
+            )
+            if the_plan is not None
+            else [],
             "progress": selectors.plan_progress(user=user, year=year),
             "can_create": permissions.can(user, "create", VisitPlan),
             "can_edit": the_plan is not None and permissions.can(user, "edit", the_plan),
@@ -805,6 +822,15 @@ def liaison_link_edit(request):
         "visits/simple_form.html",
         {"form": form, "title": "联谊单位与本会联络人", "back": "visits:liaison"},
     )
+
+
+@login_required
+def colleague_search(request):
+    """A picker's search for visitors, a request's owner, a liaison person, an event's participants or a plan's
+    visitor: at most 20 active leaders and staff of the user's body and below (names and roles) as JSON."""
+    permissions.require(request.user, "view", Visit)
+    found = selectors.colleague_search(request.user, request.GET.get("q", ""))
+    return pickers.results(found, label=selectors.colleague_label)
 
 
 @login_required

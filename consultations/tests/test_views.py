@@ -260,3 +260,33 @@ def test_record_page_registers_delivery_and_leaders_responses(staff_client, user
     assert speech.status == SpeechStatus.DELIVERED and speech.responses.get().leader == "市长"
     html = staff_client.get(url("meeting_detail", speech.meeting_id)).content.decode()
     assert "请市有关部门研究落实。" in html and "座谈会纪要" in html
+
+
+def test_research_links_are_searched_not_listed_and_an_invisible_one_is_refused(client, users, orgs):
+    """Linking a research topic to a field trip or the proposal it led to: the page renders no activity and no
+    proposal (pickers over `activities:search` and `proposals:search?all=1`); a posted id the user may not see
+    is refused."""
+    from activities.tests.factories import ActivityFactory
+    from proposals.tests.factories import replied
+
+    topic = services.research_create(
+        actor=users["staff"],
+        title="港澳药械通",
+        lead_body=orgs.committee,
+        start_date=dt.date(2025, 1, 1),
+        end_date=dt.date(2025, 12, 31),
+    )
+    trips = [ActivityFactory(owner_org=orgs.committee, title=f"调研活动{i:03d}") for i in range(30)]
+    hidden = ActivityFactory(owner_org=orgs.other_committee, title="他会活动")
+    staff = login_client(client, users["staff"])
+    html = staff.get(url("research_detail", topic.pk)).content.decode()
+    assert "调研活动0" not in html
+    assert (
+        'data-picker-url="/activities/search/"' in html
+        and 'data-picker-url="/proposals/search/?all=1"' in html
+    )
+    assert staff.post(url("research_link", topic.pk), {"activity": hidden.pk}).status_code == 404
+    staff.post(url("research_link", topic.pk), {"activity": trips[3].pk})
+    proposal = replied(users, orgs, title="关于药械通的提案")
+    staff.post(url("research_link", topic.pk), {"proposal": proposal.pk})
+    assert list(topic.field_trips.all()) == [trips[3]] and list(topic.proposals.all()) == [proposal]

@@ -281,6 +281,7 @@ PAGES: dict[str, dict[str, object]] = {
     "visits:request_create": _row("L 200 200 200 200 200 403 403"),
     "visits:liaison": _row("L 200 200 200 403 403 403 403"),
     "visits:contact_search": _row("L 200 200 200 403 403 403 403"),
+    "visits:colleague_search": _row("L 200 200 200 403 403 403 403"),
     "visits:liaison_link": _row("L 200 200 200 403 403 403 403"),
     "visits:liaison_events": _row("L 200 200 200 403 403 403 403"),
     "visits:liaison_event_export": _row("L 200 200 200 403 403 403 403"),

@@ -215,3 +215,92 @@ def test_co_sponsors_are_picked_by_search_among_cppccs_and_committees(client, us
     assert member.post(act, {"cosponsor-organisation": association.pk}).status_code == 400
     assert member.post(act, {"cosponsor-organisation": orgs.province.pk}).status_code == 302
     assert proposal.shares().filter(organisation=orgs.province).exists()
+
+
+FORMER_AUTHOR = "只能选择本届在任的委员或顾问，已离任的委员不能提出新提案。"
+
+
+def test_staff_enter_a_current_member_as_author_never_a_former_one(client, users, orgs):
+    """The staff author picker asks `members:search?current=1`: a member whose term is over or whose seat ended
+    (DOMAIN: a former member cannot put forward a new proposal) is neither offered nor accepted."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    current = _seated(orgs, person_create(actor=None, check=False, owner_org=orgs.committee, name="王在任"))
+    old_term = TermFactory(
+        cppcc=orgs.city,
+        number=13,
+        start_date=dt.date(2017, 1, 1),
+        end_date=dt.date(2021, 12, 31),
+        is_current=False,
+    )
+    former = person_create(actor=None, check=False, owner_org=orgs.committee, name="王离任")
+    TermRole.objects.create(person=former, term=old_term, role="member")
+    resigned = _seated(orgs, person_create(actor=None, check=False, owner_org=orgs.committee, name="王辞任"))
+    TermRole.objects.filter(person=resigned).update(end_date=timezone.localdate() - dt.timedelta(days=1))
+    staff = login_client(client, users["staff"])
+    html = staff.get(reverse("proposals:create")).content.decode()
+    assert 'data-picker-url="/members/search/?current=1"' in _select(html, "author").group(0)
+    found = {r["id"] for r in _results(staff.get(reverse("members:search"), {"q": "王", "current": "1"}))}
+    assert found == {current.pk}
+    everyone = {r["id"] for r in _results(staff.get(reverse("members:search"), {"q": "王"}))}
+    assert everyone == {current.pk, former.pk, resigned.pk}  # the other pickers still search the whole roster
+    data = {"title": "关于口岸通关的提案", "body": "建议。", "timing": "regular", "proposer_kind": "member"}
+    for person in (former, resigned):
+        refused = staff.post(reverse("proposals:create"), {**data, "author": person.pk})
+        assert refused.status_code == 200 and FORMER_AUTHOR in refused.content.decode()
+    assert not Proposal.objects.exists()
+    assert staff.post(reverse("proposals:create"), {**data, "author": current.pk}).status_code == 302
+    assert Proposal.objects.get().author == current
+
+
+def test_the_list_filters_by_a_searched_handling_unit_without_listing_them(client, users, orgs):
+    for i in range(60):
+        OrganisationFactory(name=f"测试承办局{i:03d}", is_handling_unit=True)
+    staff = login_client(client, users["staff"])
+    html = staff.get(reverse("proposals:list")).content.decode()
+    select = _select(html, "unit")
+    assert 'data-picker-url="/organisations/search/?units=1"' in select.group(0)
+    assert select.group(1).count("<option") == 1 and "测试承办局" not in html
+    chosen = staff.get(reverse("proposals:list"), {"unit": orgs.sports.pk}).content.decode()
+    assert f'<option value="{orgs.sports.pk}" selected>{orgs.sports.display_name}</option>' in chosen
+    assert _select(chosen, "unit").group(1).count("<option") == 2
+
+
+def test_the_proposal_search_for_a_research_topic_finds_any_visible_proposal(client, users, orgs, session):
+    replied = f.replied(users, orgs, title="关于药械通的提案")
+    staff = login_client(client, users["staff"])
+    url = reverse("proposals:search")
+    assert _results(staff.get(url, {"q": "药械通"})) == []  # the merge picker: open proposals only
+    assert [r["id"] for r in _results(staff.get(url, {"q": "药械通", "all": "1"}))] == [replied.pk]
+    other = login_client(client, users["other_staff"])
+    assert _results(other.get(url, {"q": "药械通", "all": "1"})) == []  # another committee sees none
+
+
+def test_filing_offers_and_accepts_only_the_plenary_sessions_of_the_proposals_own_cppcc(
+    client, users, orgs, session
+):
+    """A deployment holds every CPPCC's sessions; the filing form and the list filter offer the proposal's (the
+    user's) CPPCC's only, and a district CPPCC's session is refused."""
+    from members.models import Session
+
+    district_term = TermFactory(cppcc=orgs.district, number=7)
+    for n in range(1, 6):
+        Session.objects.create(
+            term=district_term,
+            kind="plenary",
+            number=n,
+            start_date=session.start_date,
+            end_date=session.end_date,
+        )
+    elsewhere = Session.objects.filter(term=district_term).first()
+    proposal = f.submitted(users)
+    staff = login_client(client, users["staff"])
+    listed = _select(staff.get(reverse("proposals:list")).content.decode(), "session").group(1)
+    assert listed.count("<option") == 2 and f'value="{session.pk}"' in listed  # 全部 and the city's session
+    act = reverse("proposals:act", args=[proposal.pk, "file"])
+    refused = staff.post(act, {"file-session": elsewhere.pk})
+    assert refused.status_code == 400 and "只能选择本提案所属政协的全体会议" in refused.content.decode()
+    assert staff.post(act, {"file-session": session.pk}).status_code == 302
+    assert Proposal.objects.get(pk=proposal.pk).session == session

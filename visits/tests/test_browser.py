@@ -18,6 +18,15 @@ def _login(page, live_server, username):
     page.wait_for_selector("h1")
 
 
+def _pick(page, name, typed, label):
+    """Choose in a searchable picker (Tom Select over select[name]): type, wait for the answer, click it."""
+    page.wait_for_selector(f"select[name={name}].tomselected", state="attached")
+    page.click(f"select[name={name}] + .ts-wrapper .ts-control")
+    page.keyboard.type(typed)
+    page.click(f".ts-dropdown .option:has-text('{label}')")
+    page.keyboard.press("Escape")
+
+
 def test_leader_plans_records_two_requests_staff_resolve_member_sees_it_on_a_phone(
     page, live_server, users, orgs
 ):
@@ -39,10 +48,15 @@ def test_leader_plans_records_two_requests_staff_resolve_member_sees_it_on_a_pho
 
     # … plans the visit, then records it as done.
     page.goto(f"{live_server.url}/visits/new/?person={member.pk}")
+    staff = users["staff"].display_name
+    _pick(
+        page, "visitors", staff, f"{staff}（工作人员）"
+    )  # a colleague, searched (the leader is chosen already)
     page.select_option("#id_mode", "home")
     page.fill("#id_topics", "了解在穗生活和子女教育")
     page.click("button[type=submit]:has-text('保存')")
     page.wait_for_selector("text=计划中")
+    assert staff in page.inner_text("main") and users["leader"].display_name in page.inner_text("main")
     page.fill("form[action$='/record/'] textarea[name=notes]", "委员提出两项诉求。")
     page.click("text=标记为已走访")
     page.wait_for_selector("text=已记录为已走访")
