@@ -28,7 +28,10 @@ def test_the_review_page_does_not_render_the_open_proposals(client, users, orgs,
     for i in range(25):
         f.submitted(users, title=f"关于第{i}项民生事项的提案")
     proposal = f.submitted(users, title="关于待审查事项的提案")
-    html = login_client(client, users["staff"]).get(reverse("proposals:detail", args=[proposal.pk])).content
+    staff = login_client(client, users["staff"])
+    html = staff.get(
+        reverse("proposals:act", args=[proposal.pk, "merge"]), headers={"HX-Request": "true"}
+    ).content
     select = re.search(r'<select[^>]*name="merge-into"[^>]*>(.*?)</select>', html.decode(), re.S)
     assert 'data-picker-url="/proposals/search/?merge_for=' in select.group(0)
     assert select.group(1).count("<option") == 1 and target.title not in select.group(1)  # only the empty one
@@ -150,7 +153,10 @@ def _select(html, name):
 def test_the_key_proposal_form_does_not_list_the_leaders(client, users, orgs, session):
     _leaders(orgs, [f"领导{i:03d}" for i in range(200)])
     proposal = f.filed(users, orgs)
-    html = login_client(client, users["staff"]).get(reverse("proposals:detail", args=[proposal.pk])).content
+    staff = login_client(client, users["staff"])
+    html = staff.get(
+        reverse("proposals:act", args=[proposal.pk, "key"]), headers={"HX-Request": "true"}
+    ).content
     select = _select(html.decode(), "key-supervisors")
     assert 'data-picker-url="/proposals/supervisors/search/"' in select.group(0)
     assert select.group(1).count("<option") == 0 and "领导" not in select.group(1)
