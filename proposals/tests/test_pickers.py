@@ -120,7 +120,7 @@ def test_unit_and_person_searches_are_bounded(client, users, orgs, django_assert
 def test_assigning_posts_units_chosen_in_the_picker(client, users, orgs, session):
     proposal = f.filed(users, orgs)
     staff = login_client(client, users["staff"])
-    html = staff.get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
+    html = staff.get(reverse("proposals:detail", args=[proposal.pk]), {"open": "assign"}).content.decode()
     assert 'data-picker-url="/organisations/search/?units=1"' in html
     response = staff.post(
         reverse("proposals:act", args=[proposal.pk, "assign"]),
@@ -207,7 +207,7 @@ def test_co_sponsors_are_picked_by_search_among_cppccs_and_committees(client, us
         OrganisationFactory(name=f"测试社团{i}", kind="association")
     proposal = f.draft(users)
     member = login_client(client, users["member"])
-    html = member.get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
+    html = member.get(reverse("proposals:detail", args=[proposal.pk]), {"open": "cosponsor"}).content.decode()
     select = _select(html, "cosponsor-organisation")
     assert 'data-picker-url="/organisations/search/?kinds=cppcc,committee"' in select.group(0)
     assert select.group(1).count("<option") == 1  # only the empty choice
