@@ -5,11 +5,11 @@ it is offered, the form that parses its input, its confirmation text and the one
 lists its actions in an `ActionTable`; `ActionTable.view()` is the only view code behind those buttons, and
 `ActionTable.available()` says which buttons to show.
 
-A page with many actions shows each folded, and loads an action's form only when the user opens it: a GET on
-the action's URL answers, after the same checks 1–3, with the form (`core/_action_form.html`, the partial the
-page itself uses) to an htmx request, and sends a plain GET (no JavaScript) to the record's page with
-`?open=<name>#act-<name>`, where that one form is rendered in place. Building every form's querysets and
-widgets up front was most of the proposal page's time (issue 13).
+A page with many actions (a table `on_demand`) shows each folded and loads an action's form only when the
+user opens it: a GET on the action's URL answers, after the same checks 1–3, with the form
+(`core/_action_form.html`, the partial the page itself uses) to an htmx request, and sends a plain GET (no
+JavaScript) to the record's page with `?open=<name>#act-<name>`, where that one form is rendered in place.
+Building every form's querysets and widgets up front was most of the proposal page's time (issue 13).
 
 The dispatcher checks, always in this order, so a user without the right never learns more than "no":
 1. visible     — the record is fetched through the app's getter: missing and invisible are the same 404;
@@ -79,8 +79,10 @@ class ActionTable:
       the user goes back (pages with inline forms re-render themselves with the failed form and a 400);
     - `state_labels` name the statuses in refusals ("当前状态为“草稿”，不能执行“立案”。");
     - `prefix_forms`: the forms' fields are prefixed with the action's name (a page showing many forms);
-    - a GET on an action's URL answers with its form (see the module's docstring); the record's page marks
-      the folded action `id="act-<name>"` and renders the form of `?open=<name>` in place.
+    - `on_demand`: the record's page folds the actions and loads a form when it is opened — a GET on an
+      action's URL answers with its form (see the module's docstring); the page marks each folded action
+      `id="act-<name>"` (`core/_action.html`) and renders the form of `?open=<name>` in place. Otherwise the
+      action URLs take POST only.
     """
 
     form_template = "core/_action_form.html"
@@ -96,6 +98,7 @@ class ActionTable:
         state_labels: dict | None = None,
         follow_next: bool = False,
         prefix_forms: bool = False,
+        on_demand: bool = False,
     ):
         self.actions = actions
         self.get = get
@@ -105,6 +108,7 @@ class ActionTable:
         self.state_labels = state_labels or {}
         self.follow_next = follow_next
         self.prefix_forms = prefix_forms  # several forms on one page: field names carry the action's name
+        self.on_demand = on_demand
 
     # ---- what to show
 
@@ -234,8 +238,8 @@ class ActionTable:
         return redirect(self._after(request, obj, self.actions[name]))
 
     def view(self, name: str | None = None):
-        """The action's view — POST runs it (`dispatch`), GET shows its form (`show`): `view()` takes the
-        action name from the URL (`<str:name>`), `view("cancel")` is fixed."""
+        """The action's view — POST runs it (`dispatch`), GET shows its form (`show`, tables `on_demand`
+        only): `view()` takes the action name from the URL (`<str:name>`), `view("cancel")` is fixed."""
 
         def answer(request, pk, name):
             return (
@@ -250,7 +254,7 @@ class ActionTable:
                 return answer(request, pk, name)
 
             act.__name__ = f"act_{name}"
-        return login_required(require_http_methods(["GET", "POST"])(act))
+        return login_required(require_http_methods(["GET", "POST"] if self.on_demand else ["POST"])(act))
 
 
 def _first_error(form) -> str:

@@ -496,6 +496,7 @@ TABLE = ActionTable(
     failed=_render_failed,
     state_labels=dict(ProposalStatus.choices),
     prefix_forms=True,
+    on_demand=True,  # 21 fields folded on the page: each form is built when its action is opened
 )
 proposal_act = TABLE.view()
 
