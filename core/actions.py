@@ -3,7 +3,13 @@
 An `Action` declares what one button on a record's page does: the permission it needs, the states in which
 it is offered, the form that parses its input, its confirmation text and the one service it calls. An app
 lists its actions in an `ActionTable`; `ActionTable.view()` is the only view code behind those buttons, and
-`ActionTable.available()` says which buttons (with their empty forms) to show.
+`ActionTable.available()` says which buttons to show.
+
+A page with many actions (a table `on_demand`) shows each folded and loads an action's form only when the
+user opens it: a GET on the action's URL answers, after the same checks 1–3, with the form
+(`core/_action_form.html`, the partial the page itself uses) to an htmx request, and sends a plain GET (no
+JavaScript) to the record's page with `?open=<name>#act-<name>`, where that one form is rendered in place.
+Building every form's querysets and widgets up front was most of the proposal page's time (issue 13).
 
 The dispatcher checks, always in this order, so a user without the right never learns more than "no":
 1. visible     — the record is fetched through the app's getter: missing and invisible are the same 404;
@@ -22,12 +28,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_http_methods
 
 from . import permissions
 from .errors import DomainError
-from .http import safe_next
+from .http import is_htmx, safe_next
 
 Run = Callable[[HttpRequest, Any, dict], Any]
 
@@ -71,8 +78,14 @@ class ActionTable:
     - `failed(request, obj, name, form, message)` renders a refusal; by default the message is flashed and
       the user goes back (pages with inline forms re-render themselves with the failed form and a 400);
     - `state_labels` name the statuses in refusals ("当前状态为“草稿”，不能执行“立案”。");
-    - `prefix_forms`: the forms' fields are prefixed with the action's name (a page showing many forms).
+    - `prefix_forms`: the forms' fields are prefixed with the action's name (a page showing many forms);
+    - `on_demand`: the record's page folds the actions and loads a form when it is opened — a GET on an
+      action's URL answers with its form (see the module's docstring); the page marks each folded action
+      `id="act-<name>"` (`core/_action.html`) and renders the form of `?open=<name>` in place. Otherwise the
+      action URLs take POST only.
     """
+
+    form_template = "core/_action_form.html"
 
     def __init__(
         self,
@@ -85,6 +98,7 @@ class ActionTable:
         state_labels: dict | None = None,
         follow_next: bool = False,
         prefix_forms: bool = False,
+        on_demand: bool = False,
     ):
         self.actions = actions
         self.get = get
@@ -94,6 +108,7 @@ class ActionTable:
         self.state_labels = state_labels or {}
         self.follow_next = follow_next
         self.prefix_forms = prefix_forms  # several forms on one page: field names carry the action's name
+        self.on_demand = on_demand
 
     # ---- what to show
 
@@ -119,13 +134,20 @@ class ActionTable:
                 return False
         return action.offered is None or bool(action.offered(request, obj))
 
-    def available(self, request, obj) -> list[tuple[str, Action, Any]]:
-        """(name, action, empty form) for every action this user may take on `obj` now, in table order."""
+    def available(self, request, obj, *, opened: str = "") -> list[tuple[str, Action, Any]]:
+        """(name, action, form) for every action this user may take on `obj` now, in table order. Only the
+        `opened` action's empty form is built; the others' form is None — the page loads it when the user
+        opens the action (a GET on the action's URL), or it has no form (`action.form` is None)."""
         return [
-            (name, action, self.make_form(name, request, obj))
+            (name, action, self.make_form(name, request, obj) if name == opened else None)
             for name, action in self.actions.items()
             if self.is_offered(name, request, obj)
         ]
+
+    def opened_url(self, request, obj, name: str) -> str:
+        """The record's page with the action's form rendered in place (the no-JavaScript way to open it)."""
+        back = self.back(request, obj)
+        return f"{back}{'&' if '?' in back else '?'}open={name}#act-{name}"
 
     # ---- the checks, in order
 
@@ -145,10 +167,45 @@ class ActionTable:
                 code="illegal_transition",
             )
 
-    def dispatch(self, request, pk, name: str) -> HttpResponse:
+    def _action(self, name: str) -> Action:
         action = self.actions.get(name)
         if action is None:
             raise Http404("未找到该操作。")
+        return action
+
+    def show(self, request, pk, name: str) -> HttpResponse:
+        """A GET on the action's URL: its empty form, after the same checks as a POST (404, 403, then the
+        state: a Chinese refusal, no form). To htmx the form alone (the page's partial); a plain GET goes to
+        the record's page with the form open there."""
+        action = self._action(name)
+        obj = self.get(request, pk)  # 1. visible (404)
+        try:
+            self.check(request, obj, action)  # 2. permission (403), 3. state
+        except DomainError as exc:
+            if exc.status_code == 403:
+                raise
+            # The page was stale: back to it, as it is now, with the reason (htmx follows HX-Redirect).
+            messages.error(request, exc.message)
+            back = self.back(request, obj)
+            if not is_htmx(request):
+                return redirect(back)
+            response = HttpResponse(exc.message, status=409, content_type="text/plain; charset=utf-8")
+            response["HX-Redirect"] = back
+        else:
+            if not is_htmx(request):
+                return redirect(self.opened_url(request, obj, name))
+            context = {
+                "name": name,
+                "action": action,
+                "form": self.make_form(name, request, obj),
+                "url": request.path,
+            }
+            response = render(request, self.form_template, context)
+        patch_vary_headers(response, ["HX-Request"])  # the fragment and the redirect share a URL
+        return response
+
+    def dispatch(self, request, pk, name: str) -> HttpResponse:
+        action = self._action(name)
         obj = self.get(request, pk)  # 1. visible (404)
         form = None
         try:
@@ -181,20 +238,23 @@ class ActionTable:
         return redirect(self._after(request, obj, self.actions[name]))
 
     def view(self, name: str | None = None):
-        """The POST view: `view()` takes the action name from the URL (`<str:name>`), `view("cancel")` is fixed."""
+        """The action's view — POST runs it (`dispatch`), GET shows its form (`show`, tables `on_demand`
+        only): `view()` takes the action name from the URL (`<str:name>`), `view("cancel")` is fixed."""
+
+        def answer(request, pk, name):
+            return (
+                self.dispatch(request, pk, name) if request.method == "POST" else self.show(request, pk, name)
+            )
 
         if name is None:
-
-            def act(request, pk, name):
-                return self.dispatch(request, pk, name)
-
+            act = answer
         else:
 
             def act(request, pk):
-                return self.dispatch(request, pk, name)
+                return answer(request, pk, name)
 
             act.__name__ = f"act_{name}"
-        return login_required(require_POST(act))
+        return login_required(require_http_methods(["GET", "POST"] if self.on_demand else ["POST"])(act))
 
 
 def _first_error(form) -> str:

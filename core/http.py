@@ -9,3 +9,8 @@ def safe_next(request, default: str = "/") -> str:
     ):
         return target
     return default
+
+
+def is_htmx(request) -> bool:
+    """The request comes from htmx (it sends `HX-Request: true`): answer with a fragment, not a page."""
+    return request.headers.get("HX-Request") == "true"

@@ -31,8 +31,9 @@ class ProposalsConfig(AppConfig):
         url = reverse("proposals:list")
 
         def at(p, action=""):
-            # The action's own form opens on arrival (core/static/core/app.js opens a targeted <details>).
-            return reverse("proposals:detail", args=[p.pk]) + (f"#act-{action}" if action else "#actions")
+            # The action's own form is rendered open on arrival (`?open=`, see core/actions.py).
+            page = reverse("proposals:detail", args=[p.pk])
+            return f"{page}?open={action}#act-{action}" if action else f"{page}#actions"
 
         if user.role == Role.STAFF:
             return queue(

@@ -499,6 +499,7 @@ TABLE = ActionTable(
     failed=_render_failed,
     state_labels=dict(ProposalStatus.choices),
     prefix_forms=True,
+    on_demand=True,  # 21 fields folded on the page: each form is built when its action is opened
 )
 proposal_act = TABLE.view()
 
@@ -510,7 +511,10 @@ def proposal_detail(request, pk: int):
 
 
 def _render_detail(request, proposal, failed=None):
-    actions = TABLE.available(request, proposal)
+    # Only the opened action's form is built (`?open=`, or the one sent back with errors); the page loads the
+    # others when the user opens them.
+    opened = request.GET.get("open", "") if failed is None else ""
+    actions = TABLE.available(request, proposal, opened=opened)
     if failed is not None:
         actions = [(n, a, failed[1] if n == failed[0] else f) for n, a, f in actions]
     matches = []
@@ -534,6 +538,7 @@ def _render_detail(request, proposal, failed=None):
         {
             "p": proposal,
             "actions": actions,
+            "opened": opened,
             "matches": matches,
             "suggestions": suggestions,
             "cosponsors": [s.organisation for s in shares if s.capacity == ShareCapacity.CO_SPONSOR],

@@ -28,7 +28,10 @@ def test_the_review_page_does_not_render_the_open_proposals(client, users, orgs,
     for i in range(25):
         f.submitted(users, title=f"关于第{i}项民生事项的提案")
     proposal = f.submitted(users, title="关于待审查事项的提案")
-    html = login_client(client, users["staff"]).get(reverse("proposals:detail", args=[proposal.pk])).content
+    staff = login_client(client, users["staff"])
+    html = staff.get(
+        reverse("proposals:act", args=[proposal.pk, "merge"]), headers={"HX-Request": "true"}
+    ).content
     select = re.search(r'<select[^>]*name="merge-into"[^>]*>(.*?)</select>', html.decode(), re.S)
     assert 'data-picker-url="/proposals/search/?merge_for=' in select.group(0)
     assert select.group(1).count("<option") == 1 and target.title not in select.group(1)  # only the empty one
@@ -117,7 +120,7 @@ def test_unit_and_person_searches_are_bounded(client, users, orgs, django_assert
 def test_assigning_posts_units_chosen_in_the_picker(client, users, orgs, session):
     proposal = f.filed(users, orgs)
     staff = login_client(client, users["staff"])
-    html = staff.get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
+    html = staff.get(reverse("proposals:detail", args=[proposal.pk]), {"open": "assign"}).content.decode()
     assert 'data-picker-url="/organisations/search/?units=1"' in html
     response = staff.post(
         reverse("proposals:act", args=[proposal.pk, "assign"]),
@@ -150,7 +153,10 @@ def _select(html, name):
 def test_the_key_proposal_form_does_not_list_the_leaders(client, users, orgs, session):
     _leaders(orgs, [f"领导{i:03d}" for i in range(200)])
     proposal = f.filed(users, orgs)
-    html = login_client(client, users["staff"]).get(reverse("proposals:detail", args=[proposal.pk])).content
+    staff = login_client(client, users["staff"])
+    html = staff.get(
+        reverse("proposals:act", args=[proposal.pk, "key"]), headers={"HX-Request": "true"}
+    ).content
     select = _select(html.decode(), "key-supervisors")
     assert 'data-picker-url="/proposals/supervisors/search/"' in select.group(0)
     assert select.group(1).count("<option") == 0 and "领导" not in select.group(1)
@@ -201,7 +207,7 @@ def test_co_sponsors_are_picked_by_search_among_cppccs_and_committees(client, us
         OrganisationFactory(name=f"测试社团{i}", kind="association")
     proposal = f.draft(users)
     member = login_client(client, users["member"])
-    html = member.get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
+    html = member.get(reverse("proposals:detail", args=[proposal.pk]), {"open": "cosponsor"}).content.decode()
     select = _select(html, "cosponsor-organisation")
     assert 'data-picker-url="/organisations/search/?kinds=cppcc,committee"' in select.group(0)
     assert select.group(1).count("<option") == 1  # only the empty choice

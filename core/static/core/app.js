@@ -7,7 +7,7 @@ document.addEventListener("submit", function (e) {
   var msg = e.target.getAttribute("data-confirm") || (e.submitter && e.submitter.getAttribute("data-confirm"));
   if (msg && !window.confirm(msg)) { e.preventDefault(); }
 });
-// A link to "#act-…" (e.g. from a home-page queue) opens the action's folded form.
+// A link to "#act-…" opens the action's folded <details> (whose form htmx then loads, core/actions.py).
 function openTargetedDetails() {
   var id = window.location.hash.slice(1);
   var el = id && document.getElementById(id);
