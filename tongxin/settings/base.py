@@ -146,6 +146,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: the visibility filters (a path prefix OR a shared-with subquery) make the planner's
+    # cost estimates large, and PostgreSQL then JIT-compiles queries that run in 15 ms — 100 ms of compiling on
+    # each proposal list at province scale (docs/benchmarks.md). A web application's short queries never gain
+    # from it; a DBA may still enable it per session for a report.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["options"] = (
+        DATABASES["default"]["OPTIONS"].get("options", "") + " -c jit=off"
+    ).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
