@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.proposal_edit, name="edit"),
     path("<int:pk>/cosigners/search/", views.cosigner_search, name="cosigner_search"),
     path("<int:pk>/pdf/", views.proposal_pdf, name="pdf"),
+    path("<int:pk>/similar/", views.proposal_similar, name="similar_of"),
     path("<int:pk>/act/<str:name>/", views.proposal_act, name="act"),
     path("<int:pk>/attachments/<int:attachment_id>/", views.attachment_download, name="attachment"),
 ]

@@ -4,7 +4,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core import permissions, pickers
 from core.actions import Action, ActionTable
-from core.errors import DomainError
+from core.errors import DomainError, PermissionRefused
 from core.exports import excel_response, pdf_response, stream
 from core.jobs import background_export
 from core.pagination import paginate, query_without_page
@@ -517,20 +517,6 @@ def _render_detail(request, proposal, failed=None):
     actions = TABLE.available(request, proposal, opened=opened)
     if failed is not None:
         actions = [(n, a, failed[1] if n == failed[0] else f) for n, a, f in actions]
-    matches = []
-    suggestions = []
-    if (
-        request.user.is_office
-        and proposal.status
-        in (ProposalStatus.DRAFT, ProposalStatus.SUBMITTED, ProposalStatus.FILED, ProposalStatus.RETURNED)
-        or (proposal.status in EDITABLE_STATES and permissions.can(request.user, "edit", proposal))
-    ):
-        matches = _annotate_visible(
-            request.user,
-            similarity.similar_proposals(title=proposal.title, body=proposal.body, exclude=proposal),
-        )
-        if request.user.is_office:
-            suggestions = selectors.suggested_units(proposal, matches)
     shares = proposal.shares()
     return render(
         request,
@@ -539,8 +525,7 @@ def _render_detail(request, proposal, failed=None):
             "p": proposal,
             "actions": actions,
             "opened": opened,
-            "matches": matches,
-            "suggestions": suggestions,
+            "show_similar": _shows_similar(request.user, proposal),
             "cosponsors": [s.organisation for s in shares if s.capacity == ShareCapacity.CO_SPONSOR],
             "timeline": selectors.timeline(proposal),
             "replies": selectors.published_replies(proposal)
@@ -552,6 +537,37 @@ def _render_detail(request, proposal, failed=None):
             "ReplyStatus": ReplyStatus,
         },
         status=400 if request.method == "POST" else 200,
+    )
+
+
+def _shows_similar(user, proposal) -> bool:
+    """The office while reviewing (draft to filed), the author while writing: who sees the similar proposals."""
+    return bool(
+        user.is_office
+        and proposal.status
+        in (ProposalStatus.DRAFT, ProposalStatus.SUBMITTED, ProposalStatus.FILED, ProposalStatus.RETURNED)
+        or (proposal.status in EDITABLE_STATES and permissions.can(user, "edit", proposal))
+    )
+
+
+@login_required
+def proposal_similar(request, pk: int):
+    """The proposal page's 相似提案 section, which the page loads after itself (htmx): the lookup reads the
+    similarity index, whose postings grow with the number of proposals, so it does not hold the page up. Empty
+    when there is nothing to show (the page then shows no section)."""
+    proposal = permissions.get_visible_or_404(
+        Proposal.objects.select_related("owner_org"), request.user, pk=pk
+    )
+    if not _shows_similar(request.user, proposal):
+        raise PermissionRefused()
+    matches = _annotate_visible(
+        request.user, similarity.similar_proposals(title=proposal.title, body=proposal.body, exclude=proposal)
+    )
+    if not matches:
+        return HttpResponse("")
+    suggestions = selectors.suggested_units(proposal, matches) if request.user.is_office else []
+    return render(
+        request, "proposals/_similar_section.html", {"matches": matches, "suggestions": suggestions}
     )
 
 

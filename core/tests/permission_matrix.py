@@ -345,7 +345,7 @@ _OBJECT_ROUTES: dict[str, tuple[str, ...]] = {
         "api:proposal_progress", "api:proposal_input", "api:proposal_followups", "api:proposal_reply",
         "api:proposal_countersign", "api:proposal_reply_submit", "api:proposal_reply_review", "api:proposal_rate",
         "api:proposal_close", "api:proposal_outcome", "proposals:detail", "proposals:edit",
-        "proposals:cosigner_search", "proposals:pdf",
+        "proposals:cosigner_search", "proposals:pdf", "proposals:similar_of",
     ),
     "idea": (
         "api:get_idea", "api:transition_idea", "api:develop_idea", "api:followup_idea", "ideas:detail",

@@ -30,7 +30,10 @@ def test_member_drafts_through_the_form_and_sees_similar_proposals(client, users
     assert r.status_code == 302
     p = Proposal.objects.get(title="建设城市滑板公园")
     page = client.get(reverse("proposals:detail", args=[p.pk])).content.decode()
-    assert "相似提案" in page and "关于增加广州滑板场建设的提案" in page
+    similar = reverse("proposals:similar_of", args=[p.pk])
+    assert "正在查找相似提案" in page and f'hx-get="{similar}"' in page  # loaded after the page
+    section = client.get(similar).content.decode()
+    assert "相似提案" in section and "关于增加广州滑板场建设的提案" in section
     r = client.post(reverse("proposals:similar"), {"title": "滑板场", "body": "滑板"})
     assert "关于增加广州滑板场建设的提案" in r.content.decode()
 
@@ -239,3 +242,22 @@ def test_units_of_a_closed_proposal_show_closed_and_the_lead_unit_comes_first(cl
     listing = client.get(reverse("proposals:list"), {"q": "夜间公交"}).content.decode()
     row = listing[listing.index("关于增加夜间公交的提案") :]
     assert q.pk and row.index("市体育局") < row.index("市规划和自然资源局")
+
+
+def test_the_similar_section_is_loaded_after_the_page_and_only_for_who_may_see_it(client, users, orgs):
+    """The page holds a placeholder; the section answers the office (and the author while writing) with the
+    matches and the suggested units, nothing when nothing is similar, and refuses everyone else."""
+    from proposals.tests import factories as f
+
+    f.filed(users, orgs)  # 关于增加广州滑板场建设的提案, in the index
+    p = f.submitted(users, title="关于新建滑板场的提案")
+    url = reverse("proposals:similar_of", args=[p.pk])
+    client.force_login(users["staff"])
+    assert "关于增加广州滑板场建设的提案" in client.get(url).content.decode()
+    lonely = f.submitted(users, title="关于某某事项的提案", body="没有任何相同词语的正文内容。")
+    assert client.get(reverse("proposals:similar_of", args=[lonely.pk])).content == b""
+    client.force_login(users["member"])  # the author, no longer writing: no section, refused
+    assert 'id="similar"' not in client.get(reverse("proposals:detail", args=[p.pk])).content.decode()
+    assert client.get(url).status_code == 403
+    client.force_login(users["other_staff"])
+    assert client.get(url).status_code == 404
