@@ -13,6 +13,7 @@ from core import permissions
 from core.api import InputSchema, may, record_first
 from core.errors import DomainError
 from members.models import Person
+from members.selectors import seated
 from organisations.models import Organisation
 
 from . import selectors, services
@@ -258,6 +259,8 @@ def create_proposal(request, payload: ProposalIn):
         raise DomainError("请指定提案人（author_id）。", field="author_id")
     else:
         author = permissions.get_visible_or_404(Person, user, pk=author_id)
+        if not seated(Person.objects.filter(pk=author.pk)).exists():  # as the staff's form (proposals.forms)
+            raise DomainError("只能选择本届在任的委员或顾问，已离任的委员不能提出新提案。", field="author_id")
     p = services.proposal_create_draft(actor=user, author=author, **data)
     return Status(201, _get(request, p.pk))
 

@@ -109,3 +109,26 @@ def test_an_invisible_proposal_is_404_through_the_api_whatever_the_body(client, 
     login_client(client, users["other_staff"])
     r = client.post(f"{URL}/{p.pk}/assign", "not json", content_type="application/json")
     assert r.status_code == 404
+
+
+def test_staff_draft_for_a_current_member_only(client, users, orgs):
+    """As the staff's form: the author named by `author_id` holds a seat now; a former member is refused in
+    Chinese at the field, nothing created."""
+    import datetime as dt
+
+    from members.models import TermRole
+    from members.tests.factories import PersonFactory, TermFactory
+
+    term = TermFactory(cppcc=orgs.city, number=14, is_current=True)
+    current = PersonFactory(name="现任委员", owner_org=orgs.committee)
+    TermRole.objects.create(person=current, term=term, role="member")
+    former = PersonFactory(name="离任委员", owner_org=orgs.committee)
+    TermRole.objects.create(person=former, term=term, role="member", end_date=dt.date(2023, 6, 30))
+    staff = login_client(client, users["staff"])
+    body = {"title": "关于完善社区养老服务的提案", "body": "建议完善社区养老服务设施。"}
+    refused = _post(staff, "/api/v1/proposals", {**body, "author_id": former.pk})
+    assert refused.status_code == 400 and refused.json()["field"] == "author_id"
+    assert "已离任的委员不能提出新提案" in refused.json()["detail"]
+    assert not Proposal.objects.filter(author=former).exists()
+    made = _post(staff, "/api/v1/proposals", {**body, "author_id": current.pk})
+    assert made.status_code == 201 and Proposal.objects.get(pk=made.json()["id"]).author == current
