@@ -20,7 +20,9 @@ class CappedPaginator(Paginator):
         if not hasattr(rows, "query"):
             self.capped = False
             return len(rows)
-        n = rows.order_by()[: self.cap + 1].count()
+        # Only the ids in the counted subquery: a list's annotations (an activity's attendance figures are
+        # correlated subqueries) would otherwise be computed for every counted row.
+        n = rows.order_by().values("pk")[: self.cap + 1].count()
         self.capped = n > self.cap
         return min(n, self.cap)
 

@@ -57,3 +57,20 @@ def _get(url, users):
     request = RequestFactory().get(url)
     request.user = users["member"]
     return request
+
+
+def test_the_count_reads_ids_only_not_the_lists_annotations(users, proposals):
+    """An annotated list (an activity's attendance figures are correlated subqueries) is counted over its ids:
+    computing the annotations for every counted row made the activity list 242 ms at city scale."""
+    from django.db import connection
+    from django.db.models import Count, OuterRef, Subquery
+    from django.test.utils import CaptureQueriesContext
+
+    from proposals.models import Cosigner
+
+    per_proposal = Cosigner.objects.filter(proposal=OuterRef("pk")).values("proposal").annotate(n=Count("id"))
+    annotated = _mine(users).annotate(n_cosigners=Subquery(per_proposal.values("n")))
+    with CaptureQueriesContext(connection) as queries:
+        assert pagination.CappedPaginator(annotated, 5).count == 12
+    (count,) = [q["sql"] for q in queries.captured_queries]
+    assert "COUNT(*)" in count and "proposals_cosigner" not in count
