@@ -20,9 +20,13 @@ class CappedPaginator(Paginator):
         if not hasattr(rows, "query"):
             self.capped = False
             return len(rows)
-        # Only the ids in the counted subquery: a list's annotations (an activity's attendance figures are
-        # correlated subqueries) would otherwise be computed for every counted row.
-        n = rows.order_by().values("pk")[: self.cap + 1].count()
+        rows = rows.order_by()
+        if rows.query.group_by is None:
+            # Only the ids in the counted subquery: a list's annotations (an activity's attendance figures are
+            # correlated subqueries) would otherwise be computed for every counted row. A grouped list (per
+            # person figures) keeps its grouping: its rows are the groups.
+            rows = rows.values("pk")
+        n = rows[: self.cap + 1].count()
         self.capped = n > self.cap
         return min(n, self.cap)
 

@@ -74,3 +74,13 @@ def test_the_count_reads_ids_only_not_the_lists_annotations(users, proposals):
         assert pagination.CappedPaginator(annotated, 5).count == 12
     (count,) = [q["sql"] for q in queries.captured_queries]
     assert "COUNT(*)" in count and "proposals_cosigner" not in count
+
+
+def test_a_grouped_list_counts_its_groups(users, proposals):
+    """Per-person figures (a values().annotate() list, as the attendance summary) count persons, not rows."""
+    from django.db.models import Count
+
+    from proposals.models import Proposal
+
+    per_author = Proposal.objects.values("author_id").annotate(n=Count("id")).order_by("author_id")
+    assert pagination.CappedPaginator(per_author, 5).count == 1
