@@ -13,6 +13,7 @@ class CappedPaginator(Paginator):
     stops reading there); `capped` says whether there are more. Lists (not querysets) count exactly."""
 
     cap = COUNT_CAP
+    capped = False  # set by `count`
 
     @cached_property
     def count(self) -> int:
