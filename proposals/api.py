@@ -260,7 +260,7 @@ def create_proposal(request, payload: ProposalIn):
     else:
         author = permissions.get_visible_or_404(Person, user, pk=author_id)
         if not seated(Person.objects.filter(pk=author.pk)).exists():  # as the staff's form (proposals.forms)
-            raise DomainError("只能选择本届在任的委员或顾问，已离任的委员不能提出新提案。", field="author_id")
+            raise DomainError(services.FORMER_AUTHOR, field="author_id")
     p = services.proposal_create_draft(actor=user, author=author, **data)
     return Status(201, _get(request, p.pk))
 

@@ -25,6 +25,7 @@ from .models import (
     RatingValue,
     ReplyClass,
 )
+from .services import FORMER_AUTHOR
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -70,7 +71,7 @@ class ProposalForm(forms.Form):
         required=False,
         widget=PickerSelect("members:search", params="current=1"),
         help_text="本届在任的委员、顾问",
-        error_messages={"invalid_choice": "只能选择本届在任的委员或顾问，已离任的委员不能提出新提案。"},
+        error_messages={"invalid_choice": FORMER_AUTHOR},
     )
     version = VersionField()
 

@@ -392,6 +392,11 @@ def proposal_withdraw(*, actor, proposal: Proposal, note: str = "") -> Proposal:
 # ---------------------------------------------------------------- review
 
 
+# A former member (term over, seat ended) cannot put forward a new proposal: what the staff's author picker and
+# the API's `author_id` answer (the service itself does not check it yet: see the closing note of stop 17).
+FORMER_AUTHOR = "只能选择本届在任的委员或顾问，已离任的委员不能提出新提案。"
+
+
 def plenary_sessions(organisation):
     """The plenary sessions of the CPPCC `organisation` belongs to (`members.selectors.body_cppcc`), the
     newest term first: where its proposals are numbered. None for a body outside any CPPCC."""
