@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from core import search
 from organisations.models import OwnedModel
 
 TITLE_MAX = 120
@@ -183,6 +184,10 @@ class CosignerStatus(models.TextChoices):
     INVITED = "invited", "待确认"
     CONFIRMED = "confirmed", "已确认"
     DECLINED = "declined", "已谢绝"
+
+
+# Searched through a bigram index on PostgreSQL (migration 0004): 300,000 proposals of a province.
+search.register(Proposal)
 
 
 class Cosigner(OwnedModel):

@@ -7,6 +7,7 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subq
 from django.urls import reverse
 from django.utils import timezone
 
+from core import search
 from core.roles import Role
 from core.text import normalise
 from core.workflow import log_for
@@ -87,7 +88,7 @@ def proposal_list(
         qs, year=year, reply_class=reply_class, rating=rating, outcome=outcome, persons=persons
     )
     if q:
-        qs = qs.filter(search_text__contains=normalise(q))
+        qs = qs.filter(search.contains_q(Proposal, q, using=qs.db))
     if status:
         qs = qs.filter(status=status)
     if timing:
@@ -610,7 +611,7 @@ def public_replies(*, q: str = ""):
         .order_by("-replied_at", "-id")
     )
     if q:
-        qs = qs.filter(search_text__contains=normalise(q))
+        qs = qs.filter(search.contains_q(Proposal, q, using=qs.db))
     return qs
 
 
@@ -861,7 +862,7 @@ def merge_targets(user, proposal=None):
 def _matching(qs, q: str, limit: int):
     norm = normalise(q or "")
     if norm:
-        match = Q(search_text__contains=norm)
+        match = search.contains_q(Proposal, norm, using=qs.db)
         if norm.isdigit() and len(norm) <= 9:  # a 案号 (bounded: no integer overflow on PostgreSQL)
             match |= Q(number=int(norm))
         qs = qs.filter(match)
