@@ -2,6 +2,7 @@
 `fn(ctx)` builds its data in a scratch SQLite database and returns a list of result rows (dicts).
 Results are written to docs/benchmarks.md. Figures are measurements, never assertions."""
 
+import datetime as dt
 import importlib
 import importlib.util
 import os
@@ -35,6 +36,7 @@ def main() -> None:
 
     ctx = Context()
     sections = []
+    began = time.perf_counter()
     only = sys.argv[1:]
     for app in settings.DOMAIN_APPS:
         if importlib.util.find_spec(f"{app}.bench") is None or (only and app not in only):
@@ -46,8 +48,15 @@ def main() -> None:
             rows = fn(ctx)
             print(f"   ({time.perf_counter() - started:.1f} s)", flush=True)
             sections.append((app, title, rows))
+    durations = {"app benchmarks": time.perf_counter() - began}
     # A run limited to some apps (bench/run.py members) skips the scale benchmark unless BENCH_SCALES asks for it.
-    write(sections, scale_sections() + load_sections() if not only or os.environ.get("BENCH_SCALES") else [])
+    texts = []
+    if not only or os.environ.get("BENCH_SCALES"):
+        for name, part in (("scale", scale_sections), ("load tests", load_sections)):
+            started = time.perf_counter()
+            texts += part()
+            durations[name] = time.perf_counter() - started
+    write(sections, texts, durations)
 
 
 def scale_sections() -> list[str]:
@@ -84,13 +93,18 @@ def load_sections() -> list[str]:
     return texts
 
 
-def write(sections, scale_texts=()) -> None:
+def write(sections, scale_texts=(), durations=None) -> None:
+    took = ""
+    if durations:
+        parts = ", ".join(f"{name} {seconds / 60:.1f}" for name, seconds in durations.items())
+        took = f"This run took {sum(durations.values()) / 60:.1f} minutes ({parts}) on {dt.date.today()}."
     lines = [
         "# Benchmarks",
         "",
         "Written by `make bench` (`bench/run.py`). Timings are medians of repeated runs on a scratch SQLite",
         f"database, on: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}.",
         "They are measurements to compare over time, not assertions; query counts are pinned in the tests.",
+        *([took] if took else []),
         "",
     ]
     for app, title, rows in sections:
@@ -108,7 +122,7 @@ def write(sections, scale_texts=()) -> None:
     if KEEP in old:
         lines += ["", KEEP + old.split(KEEP, 1)[1]]
     (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines))
-    print("written docs/benchmarks.md")
+    print("written docs/benchmarks.md", took)
 
 
 if __name__ == "__main__":

@@ -318,6 +318,16 @@ def proposal_detail(*, user, pk: int) -> Proposal:
     return get_visible_or_404(qs, user, pk=pk)
 
 
+def proposal_for_action(*, user, pk: int) -> Proposal:
+    """The proposal an action (`views.TABLE`) checks and runs on: visible to `user` or 404, with what every
+    check reads (author, session, owner). Not `proposal_detail`'s 13 related tables: an action reads the one
+    or two it needs, and the page shown after it loads them all again."""
+    from core.permissions import get_visible_or_404
+
+    qs = Proposal.objects.select_related("author__user", "session__term", "owner_org", "merged_into")
+    return get_visible_or_404(qs, user, pk=pk)
+
+
 def confirmed_cosigners(proposal) -> list:
     return [c for c in proposal.cosigners.all() if c.status == CosignerStatus.CONFIRMED]
 

@@ -494,7 +494,7 @@ def _render_failed(request, proposal, name, form, message):
 
 TABLE = ActionTable(
     ACTIONS,
-    get=lambda request, pk: selectors.proposal_detail(user=request.user, pk=pk),
+    get=lambda request, pk: selectors.proposal_for_action(user=request.user, pk=pk),
     back=lambda request, proposal: reverse("proposals:detail", args=[proposal.pk]),
     failed=_render_failed,
     state_labels=dict(ProposalStatus.choices),

@@ -114,3 +114,16 @@ def test_a_refused_form_comes_back_open_with_its_errors(client, users, orgs, ses
     assert '<details class="card" id="act-merge" open>' in html and 'class="error"' in html
     assert "merge-into" in _fields(html) and "file-note" not in _fields(html)
     assert Proposal.objects.get(pk=p.pk).status == ProposalStatus.SUBMITTED
+
+
+@pytest.mark.parametrize("name", ["file", "merge", "return"])
+def test_opening_an_action_reads_the_proposal_without_the_pages_related_tables(
+    client, users, orgs, session, name, django_assert_max_num_queries
+):
+    """The form alone: the proposal with its author, session and owner, not the 13 related tables of the
+    page (cosigners, assignments, replies, ratings …), which the page after the action loads again."""
+    p = f.submitted(users)
+    staff = login_client(client, users["staff"])
+    with django_assert_max_num_queries(6):  # 14–16 when it loaded the page's record
+        r = staff.get(reverse("proposals:act", args=[p.pk, name]), headers=HTMX)
+    assert r.status_code == 200 and r.content.decode().startswith("<form")
