@@ -120,6 +120,7 @@ def pages():
     rows = [
         (f"proposal list ({visible.count():,} visible, 50 a page)", "/proposals/?per_page=50", "list"),
         ("proposal search 滑板", "/proposals/?q=滑板", "list"),
+        ("proposal search 港澳青年", "/proposals/?q=港澳青年", "list"),
         ("roster (50 a page)", "/members/?per_page=50", "list"),
         ("activity list", "/activities/", "list"),
         (f"activity invitees ({busiest.n} invited, 50 a page)", f"/activities/{busiest.pk}/attendance/?per_page=50",

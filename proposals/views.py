@@ -67,7 +67,7 @@ def _filtered(request):
 def proposal_list_view(request):
     permissions.require(request.user, "view", Proposal)
     params, qs = _filtered(request)
-    page = paginate(request, qs, per_page=20)
+    page = paginate(request, qs, per_page=20, ids_first=True)  # a search matching thousands joins only 20
     return render(
         request,
         "proposals/list.html",

@@ -84,3 +84,33 @@ def test_a_grouped_list_counts_its_groups(users, proposals):
 
     per_author = Proposal.objects.values("author_id").annotate(n=Count("id")).order_by("author_id")
     assert pagination.CappedPaginator(per_author, 5).count == 1
+
+
+@pytest.mark.parametrize("per_page, orphans", [(5, 0), (5, 2), (20, 0)])
+def test_a_page_found_by_its_ids_first_holds_the_same_rows_in_the_same_order(
+    users, proposals, per_page, orphans
+):
+    """`ids_first` (the proposal list: a search matching thousands joins only a page of them) changes how the
+    page is read, never what it holds."""
+    from proposals.models import Proposal
+
+    rows = (
+        Proposal.objects.filter(author=users["member"].person)
+        .select_related("author")
+        .order_by("title", "id")
+    )
+    plain = pagination.CappedPaginator(rows, per_page, orphans=orphans)
+    narrow = pagination.CappedPaginator(rows, per_page, orphans=orphans, ids_first=True)
+    assert narrow.num_pages == plain.num_pages > 0
+    for number in plain.page_range:
+        expected = [p.title for p in plain.page(number)]
+        got = narrow.page(number)
+        assert "IN (SELECT" in str(got.object_list.query)
+        assert [p.title for p in got] == expected and got[0].author.name
+
+
+def test_the_proposal_list_pages_by_ids_first_newest_first(client, users, proposals):
+    client.force_login(users["member"])
+    html = client.get(reverse("proposals:list") + "?per_page=20").content.decode()
+    assert html.index("关于第11项") < html.index("关于第10项") < html.index("关于第0项")
+    assert "共 12 件" in html and all(f"关于第{i}项" in html for i in range(12))

@@ -30,7 +30,10 @@ class Command(BaseCommand):
         self.stdout.write(f"规模：{scale}（{gen.scale.label}），种子 {seed}")
         generate_all(gen)
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # fresh planner statistics on both databases
+            # Fresh planner statistics; on PostgreSQL also the visibility map, without which the index-only
+            # scans (the similarity index) read the table (60 → 39 ms at 300,000 proposals). Outside a
+            # transaction: a management command runs in autocommit.
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
         total = sum(gen.counts.values())
         self.stdout.write(
             self.style.SUCCESS(f"规模数据已生成：{total:,} 行，用时 {time.perf_counter() - started:.0f} 秒。")
