@@ -447,7 +447,16 @@ def activity_figures(*, user, year: int) -> dict:
 def leave_queue(*, user):
     """Leave requests (请假待批) across all activities the user organises (谁组织谁记录: staff of the organiser's
     subtree, admins everywhere), the longest-waiting first."""
-    qs = Invitation.objects.visible_to(user).filter(status=S.LEAVE_REQUESTED, activity__is_cancelled=False)
+    # The office's roles (admin, staff, leaders) see every activity of their body's subtree and what is shared
+    # with it, so the subtree is all the filter they need: the visibility subquery over every activity (38,000
+    # at province scale) made PostgreSQL probe each one for leave requests (144 → 38 ms for the home page's
+    # count). Any other role keeps its visibility.
+    qs = (
+        Invitation.objects.all()
+        if user.is_authenticated and user.is_active and user.is_office
+        else Invitation.objects.visible_to(user)
+    )
+    qs = qs.filter(status=S.LEAVE_REQUESTED, activity__is_cancelled=False)
     if user.role != "admin":
         org = user.organisation
         if org is None:

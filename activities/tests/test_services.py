@@ -491,3 +491,20 @@ def test_member_withdraws_a_leave_request_even_after_the_sign_up_deadline(my_inv
     from activities.selectors import leave_queue
 
     assert not leave_queue(user=staff).exists()
+
+
+def test_the_leave_queue_is_the_organisers_subtrees_and_no_one_elses(my_invitation, member, users, orgs):
+    """谁组织谁记录: the committee's staff and leader (and an admin) see its member's leave request; the other
+    committee's staff, a handling unit, a partner, a deactivated staff account and the member (whose request
+    it is: theirs is on their own page) do not."""
+    from accounts.tests.factories import UserFactory
+    from activities.selectors import leave_queue
+    from core.roles import Role
+
+    services.invitation_respond(actor=member, invitation=my_invitation, answer="leave", reason="在港开会")
+    city_staff = UserFactory(username="city_staff", role=Role.STAFF, organisation=orgs.city)
+    gone = UserFactory(username="gone", role=Role.STAFF, organisation=orgs.committee, is_active=False)
+    for user in (users["staff"], users["leader"], users["admin"], city_staff):
+        assert list(leave_queue(user=user)) == [my_invitation], user.username
+    for user in (users["other_staff"], users["unit"], users["partner"], member, users["advisor"], gone):
+        assert not leave_queue(user=user).exists(), user.username
