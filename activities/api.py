@@ -4,10 +4,10 @@ Same selectors, services and permission checks as the pages."""
 import datetime as dt
 
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from core import permissions
-from core.api import InputSchema, PatchSchema, may, record_first
+from core.api import CappedLimitOffsetPagination, InputSchema, PatchSchema, may, record_first
 from members.models import Person
 from organisations.models import Organisation
 
@@ -163,7 +163,7 @@ def _kind(kind_id):
 
 
 @router.get("", response=list[ActivityOut], summary="活动列表")
-@paginate(LimitOffsetPagination)
+@paginate(CappedLimitOffsetPagination)
 def list_activities(request, q: str = "", kind: int | None = None, year: int | None = None, when: str = ""):
     permissions.require(request.auth, "view", Activity)
     return selectors.activity_list(user=request.auth, q=q, kind=kind, year=year, when=when)
@@ -221,7 +221,7 @@ def update_activity(request, activity_id: int, payload: ActivityPatch):
 
 
 @router.get("/{int:activity_id}/invitations", response=list[InvitationOut], summary="邀请名单")
-@paginate(LimitOffsetPagination)
+@paginate(CappedLimitOffsetPagination)
 def list_invitations(request, activity_id: int, status: str = ""):
     activity = permissions.get_visible_or_404(Activity, request.auth, pk=activity_id)
     return selectors.invitations_of(user=request.auth, activity=activity, status=status)

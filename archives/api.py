@@ -16,10 +16,10 @@ import datetime as dt
 from decimal import Decimal
 
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from core import permissions
-from core.api import InputSchema, PatchSchema, path_id, permission_first
+from core.api import CappedLimitOffsetPagination, InputSchema, PatchSchema, path_id, permission_first
 from core.errors import DomainError
 from members.models import Person
 from organisations.models import Organisation
@@ -177,7 +177,7 @@ def _filters(user, *, term, region, sector) -> dict:
     summary="履职情况统计（每人一行）",
     auth=_require("statistics", Archive),
 )
-@paginate(LimitOffsetPagination)
+@paginate(CappedLimitOffsetPagination)
 def performance(
     request, year: int | None = None, term: int | None = None, region: str = "", sector: int | None = None
 ):
@@ -489,7 +489,7 @@ def _detail(user, pk) -> Donation:
     summary="捐赠与志愿服务台账",
     auth=_require("view", Donation),
 )
-@paginate(LimitOffsetPagination)
+@paginate(CappedLimitOffsetPagination)
 def list_donations(
     request,
     q: str = "",

@@ -4,10 +4,10 @@ comparison) and /api/v1/research-topics. Same selectors, services and permission
 import datetime as dt
 
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from core import permissions
-from core.api import InputSchema, may, record_first
+from core.api import CappedLimitOffsetPagination, InputSchema, may, record_first
 from core.errors import DomainError
 from members.models import Person
 from organisations.models import Organisation
@@ -413,7 +413,7 @@ def _activity(user, pk: int | None):
 
 
 @router.get("/consultations", response=list[MeetingRowOut], summary="协商会议列表")
-@paginate(LimitOffsetPagination)
+@paginate(CappedLimitOffsetPagination)
 def list_meetings(request, q: str = "", year: int | None = None, kind: str = ""):
     permissions.require(request.auth, "view", Meeting)
     return selectors.meeting_list(user=request.auth, q=q, year=year, kind=kind).order_by("-date", "-id")
@@ -647,7 +647,7 @@ def add_response(request, speech_id: int, payload: ResponseIn):
 
 
 @router.get("/research-topics", response=list[ResearchOut], summary="课题研究列表")
-@paginate(LimitOffsetPagination)
+@paginate(CappedLimitOffsetPagination)
 def list_research(request, q: str = "", status: str = "", year: int | None = None, partner: str = ""):
     permissions.require(request.auth, "view", ResearchTopic)
     return selectors.research_list(

@@ -1,12 +1,15 @@
 """Shared pieces of the JSON API: authentication, strict input schemas, Chinese error bodies."""
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from ninja import Schema
+from ninja.pagination import LimitOffsetPagination
 from ninja.security import APIKeyCookie, HttpBearer
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
+from .pagination import COUNT_CAP, acapped_count, capped_count
 from .text import clean_text
 
 
@@ -98,6 +101,34 @@ ERROR_RESPONSES = {
     413: "请求体过大",
     422: "请求数据不符合接口定义：缺少字段、类型或取值不正确（见 errors）",
 }
+
+
+class CappedLimitOffsetPagination(LimitOffsetPagination):
+    """`limit`/`offset` as django-ninja's, but `count` stops at `cap` as the pages' lists do
+    (`core.pagination.capped_count`; counting 300,000 visible proposals took a second), and `count_capped` says
+    whether there are more. `offset` may still go beyond the cap: only the count stops there."""
+
+    cap = COUNT_CAP
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(description="行数（最多计到上限，超过时见 count_capped）")
+        count_capped: bool = Field(description="true：实际行数多于 count，请用筛选条件缩小范围")
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        count, capped = capped_count(queryset, self.cap)
+        return {**self._page(queryset, pagination), "count": count, "count_capped": capped}
+
+    async def apaginate_queryset(self, queryset, pagination, request, **params):
+        page = self._page(queryset, pagination)
+        if isinstance(queryset, QuerySet):
+            page[self.items_attribute] = [row async for row in page[self.items_attribute]]
+        count, capped = await acapped_count(queryset, self.cap)
+        return {**page, "count": count, "count_capped": capped}
+
+    def _page(self, queryset, pagination) -> dict:
+        limit = min(pagination.limit, self.max_limit)
+        return {self.items_attribute: queryset[pagination.offset : pagination.offset + limit]}
 
 
 class BearerToken(HttpBearer):

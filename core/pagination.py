@@ -9,28 +9,44 @@ PAGE_SIZES = (20, 50, 100)
 COUNT_CAP = 10_000
 
 
+def capped_count(rows, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """(count, capped): the rows counted up to `cap` (`SELECT COUNT(*) FROM (… LIMIT cap + 1)`: the database stops
+    reading there), and whether there are more. The one counting rule of the pages (`CappedPaginator`) and the
+    API (`core.api.CappedLimitOffsetPagination`). Lists (not querysets) count exactly."""
+    if not hasattr(rows, "query"):
+        return len(rows), False
+    n = _capped(rows, cap).count()
+    return min(n, cap), n > cap
+
+
+async def acapped_count(rows, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """`capped_count` for async callers."""
+    if not hasattr(rows, "query"):
+        return len(rows), False
+    n = await _capped(rows, cap).acount()
+    return min(n, cap), n > cap
+
+
+def _capped(rows, cap: int):
+    rows = rows.order_by()
+    if rows.query.group_by is None:
+        # Only the ids in the counted subquery: a list's annotations (an activity's attendance figures are
+        # correlated subqueries) would otherwise be computed for every counted row. A grouped list (per
+        # person figures) keeps its grouping: its rows are the groups.
+        rows = rows.values("pk")
+    return rows[: cap + 1]
+
+
 class CappedPaginator(Paginator):
-    """A paginator whose count stops at `COUNT_CAP` (`SELECT COUNT(*) FROM (… LIMIT cap + 1)`: the database
-    stops reading there); `capped` says whether there are more. Lists (not querysets) count exactly."""
+    """A paginator whose count stops at `COUNT_CAP` (see `capped_count`); `capped` says whether there are more."""
 
     cap = COUNT_CAP
     capped = False  # set by `count`
 
     @cached_property
     def count(self) -> int:
-        rows = self.object_list
-        if not hasattr(rows, "query"):
-            self.capped = False
-            return len(rows)
-        rows = rows.order_by()
-        if rows.query.group_by is None:
-            # Only the ids in the counted subquery: a list's annotations (an activity's attendance figures are
-            # correlated subqueries) would otherwise be computed for every counted row. A grouped list (per
-            # person figures) keeps its grouping: its rows are the groups.
-            rows = rows.values("pk")
-        n = rows[: self.cap + 1].count()
-        self.capped = n > self.cap
-        return min(n, self.cap)
+        n, self.capped = capped_count(self.object_list, self.cap)
+        return n
 
     def __init__(self, *args, ids_first: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,10 +1,10 @@
 import datetime as dt
 
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from core import permissions
-from core.api import InputSchema, record_first
+from core.api import CappedLimitOffsetPagination, InputSchema, record_first
 from organisations.models import Organisation
 
 from . import services
@@ -59,7 +59,7 @@ class FollowupIn(InputSchema):
 
 
 @router.get("", response=list[IdeaOut], summary="百姓提案列表")
-@paginate(LimitOffsetPagination)
+@paginate(CappedLimitOffsetPagination)
 def list_ideas(request, q: str = "", status: str = "", mine: bool = False):
     permissions.require(request.auth, "view", Idea)
     return idea_list(user=request.auth, q=q, status=status, mine=mine)

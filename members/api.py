@@ -3,10 +3,10 @@ import json
 
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from core import permissions
-from core.api import InputSchema, PatchSchema, may, record_first
+from core.api import CappedLimitOffsetPagination, InputSchema, PatchSchema, may, record_first
 from core.errors import DomainError
 
 from . import selectors, services
@@ -160,7 +160,7 @@ def _changes(data: dict) -> dict:
 
 
 @router.get("members", response=list[PersonOut], summary="委员/顾问列表（筛选同名册页面）")
-@paginate(LimitOffsetPagination)
+@paginate(CappedLimitOffsetPagination)
 def list_members(
     request,
     q: str = "",

@@ -1,10 +1,10 @@
 import datetime as dt
 
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from core import permissions
-from core.api import InputSchema, PatchSchema, may, record_first
+from core.api import CappedLimitOffsetPagination, InputSchema, PatchSchema, may, record_first
 from core.errors import DomainError
 
 from . import services
@@ -71,7 +71,7 @@ class TransitionIn(InputSchema):
 
 
 @router.get("", response=list[ReportOut], summary="社情民意信息列表")
-@paginate(LimitOffsetPagination)
+@paginate(CappedLimitOffsetPagination)
 def list_reports(
     request, q: str = "", status: str = "", level: str = "", year: int | None = None, sort: str = "new"
 ):

@@ -1,8 +1,8 @@
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from core import permissions
-from core.api import InputSchema, PatchSchema, may, record_first
+from core.api import CappedLimitOffsetPagination, InputSchema, PatchSchema, may, record_first
 
 from . import services
 from .models import Organisation, OrgKind, OrgLevel
@@ -59,7 +59,7 @@ class OrganisationPatch(PatchSchema):
 
 
 @router.get("", response=list[OrganisationOut], summary="机构列表")
-@paginate(LimitOffsetPagination)
+@paginate(CappedLimitOffsetPagination)
 def list_organisations(
     request,
     q: str = "",

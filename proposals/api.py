@@ -7,10 +7,10 @@ one service; refusals come back as 4xx with the service's Chinese message.
 import datetime as dt
 
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from core import permissions
-from core.api import InputSchema, may, record_first
+from core.api import CappedLimitOffsetPagination, InputSchema, may, record_first
 from core.errors import DomainError
 from members.models import Person
 from members.selectors import seated
@@ -205,7 +205,7 @@ class OutcomeIn(InputSchema):
 
 
 @router.get("", response=list[ProposalOut], summary="提案列表")
-@paginate(LimitOffsetPagination)
+@paginate(CappedLimitOffsetPagination)
 def list_proposals(
     request,
     q: str = "",

@@ -4,11 +4,11 @@ import datetime as dt
 
 from django.utils import timezone
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from accounts.models import User
 from core import permissions
-from core.api import InputSchema, PatchSchema, may, record_first
+from core.api import CappedLimitOffsetPagination, InputSchema, PatchSchema, may, record_first
 from core.errors import DomainError
 from members.models import Person
 from organisations.models import Organisation
@@ -114,7 +114,7 @@ def _persons(actor, ids: list[int]) -> list[Person]:
 
 
 @router.get("/visits", response=list[VisitOut], summary="走访列表")
-@paginate(LimitOffsetPagination)
+@paginate(CappedLimitOffsetPagination)
 def list_visits(request, q: str = "", status: str = "", mode: str = "", year: str = "", visitor: str = ""):
     permissions.require(request.auth, "view", Visit)
     return selectors.visit_list(user=request.auth, q=q, status=status, mode=mode, year=year, visitor=visitor)
@@ -264,7 +264,7 @@ def _org(actor, org_id):
 
 
 @router.get("/requests", response=list[RequestOut], summary="诉求列表（委员：本人的诉求）")
-@paginate(LimitOffsetPagination)
+@paginate(CappedLimitOffsetPagination)
 def list_requests(
     request, q: str = "", status: str = "", category: str = "", owner: str = "", overdue: bool = False
 ):
@@ -407,7 +407,7 @@ class LiaisonEventIn(InputSchema):
 
 
 @router.get("/liaison-events", response=list[LiaisonEventOut], summary="联谊活动列表")
-@paginate(LimitOffsetPagination)
+@paginate(CappedLimitOffsetPagination)
 def list_liaison_events(request, q: str = "", kind: str = "", organisation: str = "", year: str = ""):
     permissions.require(request.auth, "view", LiaisonEvent)
     return selectors.liaison_event_list(
