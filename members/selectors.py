@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from .filtersets import PersonFilterSet
@@ -245,6 +245,21 @@ def body_cppcc(organisation):
     ids = [int(part) for part in organisation.path.strip("/").split("/") if part.isdigit()]
     # Ancestors' paths are prefixes of each other: the longest is the nearest.
     return Organisation.objects.filter(pk__in=ids, kind=OrgKind.CPPCC).order_by("-path").first()
+
+
+def own_terms(user):
+    """The terms of the user's own CPPCC (the nearest CPPCC at or above the user's organisation, as
+    `body_cppcc` finds it), newest first: what a term select offers and accepts, not every CPPCC's of the
+    deployment. One query when evaluated (the CPPCC is a subquery). A user with no organisation (an admin
+    above every body) is offered every term; one whose body is under no CPPCC, none."""
+    from organisations.models import Organisation, OrgKind
+
+    organisation = getattr(user, "organisation", None)
+    if organisation is None:
+        return Term.objects.order_by("-number")
+    ids = [int(part) for part in organisation.path.strip("/").split("/") if part.isdigit()]
+    cppcc = Organisation.objects.filter(pk__in=ids, kind=OrgKind.CPPCC).order_by("-path").values("pk")[:1]
+    return Term.objects.filter(cppcc=Subquery(cppcc)).order_by("-number")
 
 
 def seats_during(first: dt.date, last: dt.date):
