@@ -16,7 +16,7 @@ from .models import Overview, WorkSummary
 
 def _filters(request) -> selectors.Filters:
     """The overview's filters from the query string; an invalid value is reported and ignored."""
-    form = OverviewFilterForm(request.GET or None)
+    form = OverviewFilterForm(request.GET or None, user=request.user)
     data = {}
     if form.is_bound:
         form.is_valid()
@@ -58,7 +58,8 @@ def overview(request):
             "term": filters.term,
             "region": filters.region,
             "sector": filters.sector,
-        }
+        },
+        user=request.user,
     )
     from urllib.parse import urlencode
 
@@ -135,7 +136,7 @@ def work_summary(request):
         "dashboard/summary.html",
         {
             "draft": draft,
-            "form": OverviewFilterForm(initial={"year": draft.year}),
+            "form": OverviewFilterForm(initial={"year": draft.year}, user=request.user),
             "can_export": permissions.can(request.user, "export", WorkSummary),
         },
     )

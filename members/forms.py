@@ -70,16 +70,31 @@ class PositionForm(forms.Form):
     )
 
 
+# A term select offers and accepts the terms of the user's own CPPCC only (`selectors.own_terms`).
+OTHER_TERM = "所选届次不存在或不属于本会，请选择本会的届次。"
+
+
+def _own_terms(form, user) -> None:
+    from .selectors import own_terms
+
+    form.fields["term"].queryset = own_terms(user)
+
+
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label="名册文件（.xlsx）", help_text="第一个工作表；表头上方可以有标题行。单次最多 10,000 行、10 MB。"
     )
     term = forms.ModelChoiceField(
         label="导入到届次",
-        queryset=Term.objects.all(),
+        queryset=Term.objects.none(),
         required=False,
         help_text="每行的“届内身份”记在这一届（未填写时按委员）",
+        error_messages={"invalid_choice": OTHER_TERM},
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        _own_terms(self, user)
 
 
 class CommitteeForm(forms.Form):
@@ -89,4 +104,13 @@ class CommitteeForm(forms.Form):
         widget=PickerSelect("organisations:search", params=f"kinds={OrgKind.COMMITTEE}"),
     )
     position = forms.ChoiceField(label="职务", choices=CommitteePosition.choices)
-    term = forms.ModelChoiceField(label="届次", queryset=Term.objects.all(), required=False)
+    term = forms.ModelChoiceField(
+        label="届次",
+        queryset=Term.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": OTHER_TERM},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        _own_terms(self, user)

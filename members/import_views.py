@@ -28,7 +28,7 @@ def _mapping(params) -> dict[int, str] | None:
 def import_upload(request):
     permissions.require(request.user, "import", Person)
     if request.method == "POST":
-        form = ImportUploadForm(request.POST, request.FILES)
+        form = ImportUploadForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             try:
                 batch = services.import_batch_create(
@@ -39,7 +39,8 @@ def import_upload(request):
             else:
                 return redirect("members:import_preview", pk=batch.pk)
     else:
-        form = ImportUploadForm(initial={"term": selectors.current_term()})
+        own_current = selectors.own_terms(request.user).filter(is_current=True).first()
+        form = ImportUploadForm(initial={"term": own_current}, user=request.user)
     recent = ImportBatch.objects.visible_to(request.user).select_related("created_by", "term")[:10]
     return render(request, "members/import_upload.html", {"form": form, "recent": recent})
 

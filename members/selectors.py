@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from .filtersets import PersonFilterSet
@@ -238,13 +238,30 @@ def seated(persons, *, today: dt.date | None = None):
     return persons.filter(anonymised_at__isnull=True, pk__in=seats.values("person_id"))
 
 
-def body_cppcc(organisation):
-    """The CPPCC a body belongs to: the body itself, or the nearest CPPCC above it (a committee's)."""
+def _cppccs_above(organisation):
+    """The CPPCCs at or above a body, the nearest first."""
     from organisations.models import Organisation, OrgKind
 
     ids = [int(part) for part in organisation.path.strip("/").split("/") if part.isdigit()]
     # Ancestors' paths are prefixes of each other: the longest is the nearest.
-    return Organisation.objects.filter(pk__in=ids, kind=OrgKind.CPPCC).order_by("-path").first()
+    return Organisation.objects.filter(pk__in=ids, kind=OrgKind.CPPCC).order_by("-path")
+
+
+def body_cppcc(organisation):
+    """The CPPCC a body belongs to: the body itself, or the nearest CPPCC above it (a committee's)."""
+    return _cppccs_above(organisation).first()
+
+
+def own_terms(user):
+    """The terms of the user's own CPPCC (the nearest CPPCC at or above the user's organisation, as
+    `body_cppcc` finds it), newest first: what a term select offers and accepts, not every CPPCC's of the
+    deployment. One query when evaluated (the CPPCC is a subquery). A user with no organisation (an admin
+    above every body) is offered every term; one whose body is under no CPPCC, none."""
+    organisation = getattr(user, "organisation", None)
+    if organisation is None:
+        return Term.objects.order_by("-number")
+    cppcc = _cppccs_above(organisation).values("pk")[:1]
+    return Term.objects.filter(cppcc=Subquery(cppcc)).order_by("-number")
 
 
 def seats_during(first: dt.date, last: dt.date):

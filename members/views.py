@@ -123,7 +123,9 @@ def _detail(request, person, revealed=None):
             "can_reveal": permissions.can(user, "reveal_sensitive", person),
             "can_list": permissions.can(user, "list", Person),
             "position_form": PositionForm() if permissions.can(user, "edit", person) else None,
-            "committee_form": CommitteeForm(initial={"term": selectors.current_term()})
+            "committee_form": CommitteeForm(
+                initial={"term": selectors.own_terms(user).filter(is_current=True).first()}, user=user
+            )
             if permissions.can(user, "edit", person)
             else None,
         },
@@ -294,7 +296,7 @@ def position_add(request, pk: int):
 def committee_add(request, pk: int):
     person = selectors.person_detail(request.user, pk)
     permissions.require(request.user, "edit", person)
-    form = CommitteeForm(request.POST)
+    form = CommitteeForm(request.POST, user=request.user)
     if form.is_valid():
         try:
             services.committee_membership_set(person=person, **form.cleaned_data)
@@ -302,6 +304,8 @@ def committee_add(request, pk: int):
             messages.error(request, exc.message)
         else:
             messages.success(request, "专门委员会职务已保存。")
+    elif "term" in form.errors:  # another CPPCC's term: say so
+        messages.error(request, form.errors["term"][0])
     else:
         messages.error(request, "请选择专门委员会和职务。")
     return redirect("members:detail", pk=person.pk)

@@ -13,7 +13,6 @@ from core import permissions
 from core.api import CappedLimitOffsetPagination, InputSchema, may, record_first
 from core.errors import DomainError
 from members.models import Person
-from members.selectors import seated
 from organisations.models import Organisation
 
 from . import selectors, services
@@ -259,9 +258,12 @@ def create_proposal(request, payload: ProposalIn):
         raise DomainError("请指定提案人（author_id）。", field="author_id")
     else:
         author = permissions.get_visible_or_404(Person, user, pk=author_id)
-        if not seated(Person.objects.filter(pk=author.pk)).exists():  # as the staff's form (proposals.forms)
-            raise DomainError(services.FORMER_AUTHOR, field="author_id")
-    p = services.proposal_create_draft(actor=user, author=author, **data)
+    try:
+        p = services.proposal_create_draft(actor=user, author=author, **data)
+    except DomainError as exc:
+        if exc.field == "author" and not user.is_person:  # the staff named the author by `author_id`
+            exc.field = "author_id"
+        raise
     return Status(201, _get(request, p.pk))
 
 

@@ -9,7 +9,6 @@ from activities.models import Activity
 from core.forms import VersionField
 from core.pickers import PickerSelect, PickerSelectMultiple
 from members.models import Person, Session
-from members.selectors import seated
 from organisations.models import Organisation, OrgKind
 
 from .models import (
@@ -25,7 +24,6 @@ from .models import (
     RatingValue,
     ReplyClass,
 )
-from .services import FORMER_AUTHOR
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -71,7 +69,6 @@ class ProposalForm(forms.Form):
         required=False,
         widget=PickerSelect("members:search", params="current=1"),
         help_text="本届在任的委员、顾问",
-        error_messages={"invalid_choice": FORMER_AUTHOR},
     )
     version = VersionField()
 
@@ -80,8 +77,9 @@ class ProposalForm(forms.Form):
         if staff_user is None:
             del self.fields["author"]
         else:
-            # A former member (term over, seat ended) cannot put forward a new proposal: not offered, refused.
-            self.fields["author"].queryset = seated(Person.objects.visible_to(staff_user))
+            # Any visible person is looked up; the picker offers current members only (`current=1`) and the
+            # service refuses anyone else (services.FORMER_AUTHOR, shown at this field).
+            self.fields["author"].queryset = Person.objects.visible_to(staff_user)
             self.fields["author"].required = True
 
 

@@ -154,6 +154,21 @@ def _search_text(p: Proposal) -> str:
     return search_form(p.title, p.proposer_body, p.author.name if p.author_id else "", p.origin_note)
 
 
+# A former member (term over, seat ended), an observer or another CPPCC's member cannot put forward a new
+# proposal: the refusal of `proposal_create_draft`, shown by the staff's form and the API at the author field.
+FORMER_AUTHOR = "只能选择本届在任的委员或顾问，已离任的委员不能提出新提案。"
+
+
+def _require_current_author(author: Person, owner_org: Organisation | None) -> None:
+    """The author holds a seat now in the current term of the proposal's CPPCC (`members.selectors.
+    person_directory` of the owning body: a member, standing member, invited member or advisor, seat not ended,
+    not deleted), whichever door named them."""
+    from members.selectors import person_directory
+
+    if owner_org is None or not person_directory(owner_org).filter(pk=author.pk).exists():
+        raise DomainError(FORMER_AUTHOR, field="author", code="not_current_member")
+
+
 @transaction.atomic
 def proposal_create_draft(
     *,
@@ -169,16 +184,19 @@ def proposal_create_draft(
 ) -> Proposal:
     """Create a draft by `author`, owned by `owner_org` (default: the author's organisation).
 
-    Checks: `can(actor, "create")`; a member or advisor drafts only as the author; non-empty title and body,
-    body under BODY_MAX characters, one issue per proposal. Writes the draft only.
+    Checks: `can(actor, "create")`; a member or advisor drafts only as the author; the author holds a seat now
+    in the proposal's CPPCC (FORMER_AUTHOR otherwise, field "author"); non-empty title and body, body under
+    BODY_MAX characters, one issue per proposal. Writes the draft only, after every check.
     """
     permissions.require(actor, "create", Proposal)
     if actor is not None and actor.role in (Role.MEMBER, Role.ADVISOR) and author.user_id != actor.pk:
         raise PermissionRefused("委员只能以本人名义起草提案。")
+    owner_org = owner_org or author.owner_org
+    _require_current_author(author, owner_org)
     title, body = _clean_text(title, body)
     _check_kind(proposer_kind, proposer_body, timing)
     proposal = Proposal(
-        owner_org=owner_org or author.owner_org,
+        owner_org=owner_org,
         author=author,
         title=title,
         body=body,
@@ -390,11 +408,6 @@ def proposal_withdraw(*, actor, proposal: Proposal, note: str = "") -> Proposal:
 
 
 # ---------------------------------------------------------------- review
-
-
-# A former member (term over, seat ended) cannot put forward a new proposal: what the staff's author picker and
-# the API's `author_id` answer (the service itself does not check it yet: see the closing note of stop 17).
-FORMER_AUTHOR = "只能选择本届在任的委员或顾问，已离任的委员不能提出新提案。"
 
 
 def plenary_sessions(organisation):

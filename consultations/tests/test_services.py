@@ -282,6 +282,9 @@ def test_speaking_order_is_set_in_one_go(users, selected_topic, member_person, a
 
 
 def test_a_followup_becomes_a_proposal_draft_of_the_speaker(users, speech, member_person):
+    from proposals.tests.factories import seat
+
+    seat(member_person)  # only a current member may author the proposal
     speech = submit(users["member"], speech, DRAFT_1)
     speech = services.speech_transition(actor=users["staff"], speech=speech, target=SpeechStatus.APPROVED)
     followup = services.followup_create(

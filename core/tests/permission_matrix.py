@@ -501,11 +501,12 @@ def other_member_objects(orgs, users) -> dict[str, object]:
     from members.tests.factories import PersonFactory
     from opinions.tests.factories import OpinionReportFactory
     from proposals import services as proposal_services
+    from proposals.tests.factories import seat
     from visits.tests.factories import make_request
 
     committee, staff = orgs.committee, users["staff"]
     neighbour = UserFactory(username="neighbour_member", role=Role.MEMBER)
-    person = PersonFactory(name="同委员", owner_org=committee, user=neighbour)
+    person = seat(PersonFactory(name="同委员", owner_org=committee, user=neighbour))
     activity = ActivityFactory(owner_org=committee)
     return {
         "person": person,

@@ -129,9 +129,11 @@ def some_records(orgs, users):
     from activities.tests.factories import ActivityFactory
     from members.tests.factories import TermFactory, full_person
     from proposals.services import proposal_create_draft
+    from proposals.tests.factories import seat
 
     term = TermFactory(cppcc=orgs.city)
     full_person(orgs, term, n=1)
+    seat(users["member"].person)  # only a current member may author the proposal
     activity = ActivityFactory(owner_org=orgs.committee)
     activities.invitations_create(actor=users["staff"], activity=activity, persons=[users["member"].person])
     proposal_create_draft(

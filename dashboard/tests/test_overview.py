@@ -310,3 +310,21 @@ def test_cached_figures_are_per_user_and_per_filter(client, orgs, users, setting
     client.force_login(users["staff"])
     response = client.get(reverse("dashboard:overview"), {"year": gen.YEAR})
     assert response.context["data"].computed_at >= everyone.computed_at  # counted for this user, not reused
+
+
+def test_the_term_filter_lists_and_accepts_only_ones_own_cppccs_terms(client, orgs, users):
+    """At province scale 150 CPPCCs hold 300 terms: the overview's term filter offers the leader's own CPPCC's,
+    and another CPPCC's term asked for in the address is reported in Chinese and counts nothing extra (all)."""
+    from members.tests.factories import TermFactory
+
+    term = TermFactory(cppcc=orgs.city, number=14)
+    district_term = TermFactory(cppcc=orgs.district, number=7)
+    client.force_login(users["leader"])
+    html = client.get(reverse("dashboard:overview")).content.decode()
+    assert f'<option value="{term.pk}">' in html and f'value="{district_term.pk}"' not in html
+    response = client.get(reverse("dashboard:overview"), {"term": district_term.pk})
+    html = response.content.decode()
+    assert "届次：所选届次不存在或不属于本会，已按“全部”统计。" in html
+    assert response.context["filters"].term is None and f'value="{district_term.pk}"' not in html
+    chosen = client.get(reverse("dashboard:overview"), {"term": term.pk})
+    assert chosen.context["filters"].term == term

@@ -2,6 +2,7 @@ import pytest
 
 from ideas.models import IdeaStatus
 from ideas.tests.factories import IdeaFactory
+from proposals.tests.factories import seat
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/ideas"
@@ -51,6 +52,7 @@ def test_api_list_query_count_does_not_grow(client, users, orgs, rows, django_as
 
 
 def test_claimant_develops_through_the_api(client, users, orgs):
+    seat(users["member"].person)  # only a current member may author the proposal
     idea = IdeaFactory(owner_org=orgs.committee, status=IdeaStatus.CLAIMED, claimed_by=users["member"].person)
     client.force_login(users["member"])
     body = {"title": "关于增加运动场地的提案", "body": "建议在老城区增建运动场地。"}

@@ -87,10 +87,11 @@ def test_citizen_follows_the_idea_to_the_outcome_and_opens_the_published_reply(
     from ideas.services import idea_develop, idea_transition
     from ideas.tests.factories import IdeaFactory
     from proposals import services as ps
-    from proposals.tests.factories import plenary_session
+    from proposals.tests.factories import plenary_session, seat
 
     plenary_session(orgs)
     staff, member, unit = users["staff"], users["member"], users["unit"]
+    seat(member.person)  # only a current member may author the proposal
     idea = IdeaFactory(owner_org=orgs.committee, title="增加广州滑板场建设")
     idea = idea_transition(actor=staff, idea=idea, target=IdeaStatus.OPEN)
     idea = idea_transition(actor=member, idea=idea, target=IdeaStatus.CLAIMED)

@@ -12,7 +12,7 @@ from ideas.services import idea_answer, idea_develop, idea_transition
 from ideas.tests.factories import IdeaFactory
 from notifications.models import Notification
 from proposals import services as ps
-from proposals.tests.factories import plenary_session
+from proposals.tests.factories import plenary_session, seat
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +26,7 @@ def _status_page(client, idea) -> str:
 
 
 def _developed(orgs, users, title="关于增加广州滑板场建设的提案"):
+    seat(users["member"].person)  # only a current member may author the proposal
     idea = IdeaFactory(owner_org=orgs.committee, title="增加广州滑板场建设")
     idea = idea_transition(actor=users["staff"], idea=idea, target=S.OPEN)
     idea = idea_transition(actor=users["member"], idea=idea, target=S.CLAIMED)
@@ -151,6 +152,7 @@ def test_another_department_neither_sees_nor_answers_a_forwarded_idea(client, or
 
 
 def test_developing_an_idea_lands_the_member_on_the_draft(client, orgs, users):
+    seat(users["member"].person)
     idea = IdeaFactory(owner_org=orgs.committee)
     idea_transition(actor=users["staff"], idea=idea, target=S.OPEN)
     idea_transition(actor=users["member"], idea=idea, target=S.CLAIMED)

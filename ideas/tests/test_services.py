@@ -10,6 +10,7 @@ from ideas.models import Idea, IdeaStatus
 from ideas.services import idea_invite_followup, idea_reveal_contact, idea_submit, idea_transition
 from ideas.tests.factories import IdeaFactory
 from notifications.models import Notification
+from proposals.tests.factories import seat
 
 pytestmark = pytest.mark.django_db
 S = IdeaStatus
@@ -223,6 +224,7 @@ def test_the_claimant_develops_the_idea_into_a_linked_proposal_draft(
     from ideas.services import idea_develop
 
     idea = _in_state(orgs, users, S.CLAIMED)
+    seat(users["member"].person)  # only a current member may author the proposal
     with django_capture_on_commit_callbacks(execute=True):
         idea, proposal = idea_develop(
             actor=users["member"],
@@ -241,6 +243,7 @@ def test_only_the_claimant_may_develop_and_a_refused_draft_leaves_nothing(orgs, 
     from proposals.models import Proposal
 
     idea = _in_state(orgs, users, S.CLAIMED)
+    seat(users["member"].person)  # refused for the empty body, not for the seat
     with pytest.raises((PermissionRefused, Http404)):
         idea_develop(actor=users["advisor"], idea=idea, title="x", body="y")
     with pytest.raises(DomainError):

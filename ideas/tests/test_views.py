@@ -9,6 +9,7 @@ from core.models import SensitiveAccessLog
 from ideas import throttle
 from ideas.models import Idea, IdeaStatus
 from ideas.tests.factories import IdeaFactory
+from proposals.tests.factories import seat
 
 pytestmark = pytest.mark.django_db
 S = IdeaStatus
@@ -171,6 +172,7 @@ def test_staff_search_works_in_traditional_script(client, users, orgs):
 
 
 def test_member_develops_a_claimed_idea_from_the_page(client, users, orgs):
+    seat(users["member"].person)  # only a current member may author the proposal
     idea = IdeaFactory(owner_org=orgs.committee, status=S.CLAIMED, claimed_by=users["member"].person)
     client.force_login(users["member"])
     form = client.get(reverse("ideas:develop", args=[idea.pk])).content.decode()

@@ -12,6 +12,7 @@ from activities.tests.factories import ActivityFactory
 from core.models import SensitiveAccessLog
 from members.services import person_update
 from proposals.services import proposal_create_draft
+from proposals.tests.factories import seat
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +25,7 @@ def member_with_records(orgs, users):
     )
     activity = ActivityFactory(owner_org=orgs.committee, title="港澳委员座谈会")
     activities.invitations_create(actor=users["staff"], activity=activity, persons=[person])
+    seat(person)  # only a current member may author the proposal
     proposal_create_draft(
         actor=users["member"], author=person, title="关于增设滑板场的建议", body="建议增设。"
     )

@@ -349,3 +349,44 @@ def test_the_rosters_filters_list_ones_own_terms_and_search_bodies(client_for, u
     response = client.get(reverse("members:list") + f"?committee={committees[3].pk}")
     assert [p.pk for p in response.context["page"]] == [person.pk]
     assert f'value="{committees[3].pk}" selected' in response.content.decode()
+
+
+def test_the_term_selects_of_the_import_and_the_committee_form_offer_and_accept_only_ones_own_cppccs_terms(
+    client_for, users, orgs, term
+):
+    """A province holds 150 CPPCCs' terms: the import page and the profile's committee form list the user's own
+    CPPCC's terms (its current one chosen), and another CPPCC's term posted anyway is refused in Chinese."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from members.forms import OTHER_TERM
+    from members.models import CommitteeMembership, ImportBatch
+    from members.tests.factories import TermFactory
+    from members.tests.rosters import messy_roster
+
+    XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    old_term = TermFactory(cppcc=orgs.city, number=13, is_current=False)
+    district_term = TermFactory(cppcc=orgs.district, number=7)
+    province_term = TermFactory(cppcc=orgs.province, number=13)
+    person = PersonFactory(name="何嘉欣", owner_org=orgs.committee)
+    client = client_for(users["staff"])
+    for url in (reverse("members:import"), reverse("members:detail", args=[person.pk])):
+        html = client.get(url).content.decode()
+        assert f'<option value="{term.pk}" selected>' in html and f'<option value="{old_term.pk}">' in html
+        assert f'value="{district_term.pk}"' not in html and f'value="{province_term.pk}"' not in html
+
+    upload = SimpleUploadedFile("名册.xlsx", messy_roster(), content_type=XLSX)
+    refused = client.post(reverse("members:import"), {"file": upload, "term": district_term.pk})
+    assert refused.status_code == 200 and OTHER_TERM in refused.content.decode()
+    assert not ImportBatch.objects.exists()
+    response = client.post(
+        reverse("members:committee_add", args=[person.pk]),
+        {"committee": orgs.committee.pk, "position": "member", "term": district_term.pk},
+        follow=True,
+    )
+    assert OTHER_TERM in response.content.decode() and not CommitteeMembership.objects.exists()
+    client.post(
+        reverse("members:committee_add", args=[person.pk]),
+        {"committee": orgs.committee.pk, "position": "member", "term": old_term.pk},
+    )
+    assert CommitteeMembership.objects.get(person=person).term == old_term

@@ -25,11 +25,38 @@ def plenary_session(orgs) -> Session:
     return session
 
 
+def seat(person, cppcc=None, *, role: str = "member"):
+    """Give `person` a seat in the current term of `cppcc` (default: the CPPCC their organisation belongs to; the
+    term is made if there is none) unless they hold one there already: only a current member or advisor may be a
+    proposal's author (`services.proposal_create_draft`). Returns the person."""
+    from members.models import TermRole
+    from members.selectors import body_cppcc, person_directory
+
+    cppcc = cppcc or body_cppcc(person.owner_org)
+    if person_directory(cppcc).filter(pk=person.pk).exists():
+        return person
+    term = Term.objects.filter(cppcc=cppcc, is_current=True).order_by("-number").first()
+    if term is None:
+        highest = (
+            Term.objects.filter(cppcc=cppcc).order_by("-number").values_list("number", flat=True).first()
+        )
+        term = Term.objects.create(
+            cppcc=cppcc,
+            number=highest + 1 if highest else 14,
+            start_date=dt.date(2022, 1, 1),
+            end_date=dt.date(2026, 12, 31),
+            is_current=True,
+        )
+    TermRole.objects.create(person=person, term=term, role=role)
+    return person
+
+
 def draft(users, *, title="关于增加广州滑板场建设的提案", body=BODY, author=None) -> Proposal:
+    """A draft by the member (or by `author`, entered by the staff), who is seated first if need be."""
     member = users["member"]
     return services.proposal_create_draft(
         actor=member if author is None else users["staff"],
-        author=author or member.person,
+        author=seat(author or member.person),
         title=title,
         body=body,
     )

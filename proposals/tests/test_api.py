@@ -29,6 +29,7 @@ def test_list_query_count_is_fixed(client, users, orgs, n, django_assert_max_num
 
 
 def test_member_creates_submits_and_lists_own(client, users, orgs):
+    f.seat(users["member"].person)
     login_client(client, users["member"])
     r = _post(client, URL, {"title": "关于增加广州滑板场建设的提案", "body": "建议建设滑板公园。"})
     assert r.status_code == 201, r.content
@@ -39,6 +40,7 @@ def test_member_creates_submits_and_lists_own(client, users, orgs):
 
 
 def test_empty_and_huge_proposals_are_refused_in_chinese(client, users, orgs):
+    f.seat(users["member"].person)
     login_client(client, users["member"])
     r = _post(client, URL, {"title": " ", "body": "正文"})
     assert r.status_code == 400 and "案由" in r.json()["detail"]

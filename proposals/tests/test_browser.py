@@ -63,6 +63,7 @@ def test_the_drafting_form_fits_a_390_px_phone(page, live_server, orgs, users):
 
 def test_skate_park_story_from_draft_to_rating(page, live_server, orgs, users):
     f.plenary_session(orgs)
+    f.seat(users["member"].person)  # a current member: who may put forward a proposal
     page.on("dialog", lambda d: d.accept())
 
     # The member drafts and submits.

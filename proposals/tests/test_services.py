@@ -50,6 +50,7 @@ def test_member_drafts_a_proposal_owned_by_their_organisation(users, orgs):
     ],
 )
 def test_bad_drafts_are_refused_with_a_chinese_reason_and_nothing_written(users, orgs, title, body, message):
+    f.seat(users["member"].person)
     with pytest.raises(DomainError) as exc:
         services.proposal_create_draft(
             actor=users["member"], author=users["member"].person, title=title, body=body
@@ -69,6 +70,72 @@ def test_unit_user_may_not_draft(users, orgs):
         services.proposal_create_draft(
             actor=users["unit"], author=users["member"].person, title="案由", body="正文"
         )
+
+
+def _former_and_elsewhere(orgs):
+    """A member whose seat in the city's current term ended, one who sat only in the city's last term, an observer,
+    a person with no seat at all, and a district CPPCC's current member: none may author a city proposal."""
+    from members.models import Term, TermRole
+    from members.tests.factories import TermFactory
+
+    term = Term.objects.get(cppcc=orgs.city, is_current=True)
+    old_term = TermFactory(
+        cppcc=orgs.city,
+        number=13,
+        start_date=dt.date(2017, 1, 1),
+        end_date=dt.date(2021, 12, 31),
+        is_current=False,
+    )
+    district_term = TermFactory(cppcc=orgs.district, number=7, is_current=True)
+    resigned, former, observer, no_seat, elsewhere = (
+        PersonFactory(name=name, owner_org=orgs.committee)
+        for name in ("辞任委员", "上届委员", "列席人员", "无席位人员", "区政协委员")
+    )
+    TermRole.objects.create(
+        person=resigned, term=term, role="member", end_date=timezone.localdate() - dt.timedelta(days=1)
+    )
+    TermRole.objects.create(person=former, term=old_term, role="member")
+    TermRole.objects.create(person=observer, term=term, role="observer")
+    TermRole.objects.create(person=elsewhere, term=district_term, role="member")
+    return [resigned, former, observer, no_seat, elsewhere]
+
+
+def test_only_a_current_member_of_the_proposals_cppcc_may_author_it_whoever_calls(users, orgs):
+    """The rule is the service's, not only the staff form's or the API's: a former member, an observer, someone
+    without a seat or another CPPCC's member is refused at the author field with the one message, and nothing is
+    written; a seated member passes."""
+    current = f.seat(PersonFactory(name="现任委员", owner_org=orgs.committee))
+    for outsider in _former_and_elsewhere(orgs):
+        with pytest.raises(DomainError) as exc:
+            services.proposal_create_draft(
+                actor=users["staff"],
+                author=outsider,
+                title="关于完善社区养老服务的提案",
+                body="建议完善设施。",
+            )
+        assert exc.value.message == services.FORMER_AUTHOR and exc.value.field == "author", outsider.name
+    with pytest.raises(DomainError, match="已离任的委员不能提出新提案"):
+        # a city member named for a draft the district CPPCC owns: the seat must be in the owning body's CPPCC
+        services.proposal_create_draft(
+            actor=users["staff"], author=current, title="案由", body="正文", owner_org=orgs.district
+        )
+    assert not Proposal.objects.exists()
+    p = services.proposal_create_draft(actor=users["staff"], author=current, title="案由", body="正文")
+    assert p.author == current and p.owner_org == orgs.committee
+
+
+def test_a_member_whose_seat_ended_cannot_draft_in_their_own_name(users, orgs):
+    """The member's own door (the form and the API without `author_id`) meets the same rule."""
+    from members.models import TermRole
+
+    f.seat(users["member"].person)
+    TermRole.objects.filter(person=users["member"].person).update(end_date=dt.date(2024, 6, 30))
+    with pytest.raises(DomainError) as exc:
+        services.proposal_create_draft(
+            actor=users["member"], author=users["member"].person, title="案由", body="正文"
+        )
+    assert exc.value.message == services.FORMER_AUTHOR
+    assert not Proposal.objects.exists()
 
 
 @pytest.fixture
@@ -190,9 +257,7 @@ def test_not_filed_needs_an_official_reason_and_tells_the_proposer(users, orgs):
 
 def test_merged_proposer_still_gets_the_reply(users, orgs, session):
     main = f.filed(users, orgs)
-    other_person = (
-        PersonFactory(owner_org=orgs.committee, user=users["advisor"]) if False else users["advisor"].person
-    )
+    other_person = f.seat(users["advisor"].person, role="advisor")
     dup = services.proposal_submit(
         actor=users["advisor"],
         proposal=services.proposal_create_draft(

@@ -39,6 +39,7 @@ def test_member_drafts_through_the_form_and_sees_similar_proposals(client, users
 
 
 def test_too_long_proposal_is_refused_on_the_form(client, users, orgs):
+    f.seat(users["member"].person)
     login_client(client, users["member"])
     r = client.post(
         reverse("proposals:create"),

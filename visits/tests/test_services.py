@@ -368,8 +368,10 @@ def test_a_request_becomes_a_public_opinion_draft_keeping_the_link(users, member
         services.request_to_opinion(actor=users["member"], request=req)
 
 
-def test_a_request_becomes_a_proposal_draft_keeping_the_link(users, member_person):
+def test_a_request_becomes_a_proposal_draft_keeping_the_link(users, orgs, member_person):
     from proposals.models import Proposal
+
+    seat([member_person], orgs.city)  # only a current member may author the proposal
 
     req = make_request(users["staff"], member_person, title="推动祈福医院纳入港澳药械通", category="medical")
     req = services.request_to_proposal(actor=users["staff"], request=req)

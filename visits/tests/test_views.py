@@ -310,7 +310,8 @@ def test_home_cards_show_a_members_open_requests_and_a_leaders_overdue_ones(
     assert "超期诉求" in html and "待办诉求" in html
 
 
-def test_staff_turn_a_request_into_a_proposal_from_its_page(client, users, member_person):
+def test_staff_turn_a_request_into_a_proposal_from_its_page(client, users, orgs, member_person):
+    seat([member_person], orgs.city)  # only a current member may author the proposal
     req = make_request(users["staff"], member_person, title="增加港澳居民就医便利")
     _login(client, users["staff"])
     assert "转为提案草稿" in client.get(reverse("visits:request_detail", args=[req.pk])).content.decode()
@@ -327,6 +328,7 @@ def test_the_member_sees_the_joint_proposal_their_request_was_merged_into(client
     from proposals.tests.factories import plenary_session, submitted
 
     plenary_session(orgs)
+    seat([member_person], orgs.city)  # only a current member may author the proposal
     req = make_request(users["staff"], member_person, title="港澳药械通")
     _login(client, users["staff"])
     client.post(reverse("visits:request_to_proposal", args=[req.pk]))
