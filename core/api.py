@@ -9,7 +9,7 @@ from ninja.pagination import LimitOffsetPagination
 from ninja.security import APIKeyCookie, HttpBearer
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from .pagination import COUNT_CAP, acapped_count, capped_count
+from .pagination import COUNT_CAP, acapped_count, capped_count, rows_between
 from .text import clean_text
 
 
@@ -110,6 +110,12 @@ class CappedLimitOffsetPagination(LimitOffsetPagination):
 
     cap = COUNT_CAP
 
+    def __init__(self, *, ids_first: bool = False, **kwargs):
+        # `ids_first`: the page's ids first, then their rows (core.pagination.rows_between): a search matching
+        # thousands joins only a page of them.
+        self.ids_first = ids_first
+        super().__init__(**kwargs)
+
     class Output(Schema):
         items: list[Any]
         count: int = Field(description="行数（最多计到上限，超过时见 count_capped）")
@@ -128,7 +134,8 @@ class CappedLimitOffsetPagination(LimitOffsetPagination):
 
     def _page(self, queryset, pagination) -> dict:
         limit = min(pagination.limit, self.max_limit)
-        return {self.items_attribute: queryset[pagination.offset : pagination.offset + limit]}
+        rows = rows_between(queryset, pagination.offset, pagination.offset + limit, ids_first=self.ids_first)
+        return {self.items_attribute: rows}
 
 
 class BearerToken(HttpBearer):

@@ -204,7 +204,7 @@ class OutcomeIn(InputSchema):
 
 
 @router.get("", response=list[ProposalOut], summary="提案列表")
-@paginate(CappedLimitOffsetPagination)
+@paginate(CappedLimitOffsetPagination, ids_first=True)
 def list_proposals(
     request,
     q: str = "",
