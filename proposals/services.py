@@ -157,16 +157,20 @@ def _search_text(p: Proposal) -> str:
 # A former member (term over, seat ended), an observer or another CPPCC's member cannot put forward a new
 # proposal: the refusal of `proposal_create_draft`, shown by the staff's form and the API at the author field.
 FORMER_AUTHOR = "只能选择本届在任的委员或顾问，已离任的委员不能提出新提案。"
+# The same rule said to the member or advisor drafting in their own name.
+NOT_SEATED_SELF = "您目前不是本届在任的委员或顾问，不能提出新提案；如有疑问请联系委员会办公室。"
 
 
-def _require_current_author(author: Person, owner_org: Organisation | None) -> None:
+def _require_current_author(author: Person, owner_org: Organisation | None, *, own: bool = False) -> None:
     """The author holds a seat now in the current term of the proposal's CPPCC (`members.selectors.
     person_directory` of the owning body: a member, standing member, invited member or advisor, seat not ended,
     not deleted), whichever door named them."""
     from members.selectors import person_directory
 
     if owner_org is None or not person_directory(owner_org).filter(pk=author.pk).exists():
-        raise DomainError(FORMER_AUTHOR, field="author", code="not_current_member")
+        raise DomainError(
+            NOT_SEATED_SELF if own else FORMER_AUTHOR, field="author", code="not_current_member"
+        )
 
 
 @transaction.atomic
@@ -192,7 +196,7 @@ def proposal_create_draft(
     if actor is not None and actor.role in (Role.MEMBER, Role.ADVISOR) and author.user_id != actor.pk:
         raise PermissionRefused("委员只能以本人名义起草提案。")
     owner_org = owner_org or author.owner_org
-    _require_current_author(author, owner_org)
+    _require_current_author(author, owner_org, own=actor is not None and author.user_id == actor.pk)
     title, body = _clean_text(title, body)
     _check_kind(proposer_kind, proposer_body, timing)
     proposal = Proposal(

@@ -134,7 +134,7 @@ def test_a_member_whose_seat_ended_cannot_draft_in_their_own_name(users, orgs):
         services.proposal_create_draft(
             actor=users["member"], author=users["member"].person, title="案由", body="正文"
         )
-    assert exc.value.message == services.FORMER_AUTHOR
+    assert exc.value.message == services.NOT_SEATED_SELF
     assert not Proposal.objects.exists()
 
 
