@@ -13,6 +13,7 @@ from accounts.models import NotificationMode
 from core.text import to_traditional
 
 from .models import Notification
+from .selectors import forget_unread
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ def notify(
     if not users:
         return []
     ct = ContentType.objects.get_for_model(type(obj)) if obj is not None else None
+    forget_unread([u.pk for u in users])
     rows = Notification.objects.bulk_create(
         [
             Notification(
@@ -118,10 +120,12 @@ def mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
+    forget_unread([user.pk])
     return qs.update(read_at=timezone.now())
 
 
 def notifications_erase(*, user) -> int:
     """Delete every notification of a user whose person was erased (their titles name the person's records)."""
     deleted, _ = Notification.objects.filter(recipient=user).delete()
+    forget_unread([user.pk])
     return deleted

@@ -26,7 +26,7 @@ def test_notify_writes_in_app_rows_and_emails_after_commit(users, django_capture
 def test_no_email_when_transaction_rolls_back(users, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         notify([users["staff"]], "test", title="x")
-    assert len(callbacks) == 1 and mail.outbox == []
+    assert callbacks and mail.outbox == []  # the email waits for the commit (so does the badge's recount)
 
 
 def test_traditional_user_gets_traditional_email(users, django_capture_on_commit_callbacks):
@@ -95,3 +95,26 @@ def test_opening_a_notification_marks_it_read_and_goes_to_its_page(client, users
     assert n.read_at is not None
     client.force_login(users["member"])  # someone else's notification: not found
     assert client.post(reverse("notifications:open", args=[n.pk])).status_code == 404
+
+
+def test_the_unread_badge_is_counted_once_and_follows_every_change(client, users, django_assert_num_queries):
+    """The badge on every page is read from the cache after the first count, and still changes at once when a
+    notification arrives, is read, or the user's notifications are erased."""
+    from notifications.selectors import unread_count
+    from notifications.services import mark_read, notifications_erase
+
+    member, staff = users["member"], users["staff"]
+    assert unread_count(member) == 0
+    with django_assert_num_queries(0):
+        assert unread_count(member) == 0
+    notify([member, staff], "test", title="请查看简报")
+    assert unread_count(member) == 1 and unread_count(staff) == 1
+    client.force_login(member)
+    assert 'id="unread-count">1<' in client.get("/").content.decode()
+    notify([member], "test", title="第二条")
+    assert 'id="unread-count">2<' in client.get("/").content.decode()
+    mark_read(user=member)
+    assert 'id="unread-count">' not in client.get("/").content.decode()
+    assert unread_count(member) == 0 and unread_count(staff) == 1
+    notifications_erase(user=staff)
+    assert unread_count(staff) == 0
