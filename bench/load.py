@@ -5,7 +5,8 @@ to docs/benchmarks.md by bench/run.py). Bounded in time and users; traffic only 
 - mixed: PostgreSQL (`BENCH_LOAD_DATABASE_URL`, default database `tongxin_bench_load` on 127.0.0.1), city-scale
   data from generate_scale_data, the cache, sessions and job queue on Redis (`BENCH_REDIS_URL`, default db 9),
   100 users with think time for `BENCH_LOAD_SECONDS` (default 90), then the same mix with no think time
-  (`BENCH_SATURATE_USERS`, default 20, for `BENCH_SATURATE_SECONDS`, default 60): the throughput.
+  (`BENCH_SATURATE_USERS`, default 20, for `BENCH_SATURATE_SECONDS`, default 60): the throughput. Users arrive
+  at `BENCH_LOAD_SPAWN_RATE` a second (default 2) and each phase is measured after all have arrived.
   `BENCH_LOAD_REUSE=1` keeps the previous run's database (only migrated), to measure a change quickly.
 - writers: SQLite (WAL, the default single-machine database), committee-scale data, 20 members answering
   invitations with no think time: every "database is locked" that reaches a user is counted.
