@@ -76,3 +76,16 @@ def test_a_search_can_be_read_off_the_bigram_index(users, proposals):
         cursor.execute("SET LOCAL enable_indexscan = off")
     plan = Proposal.objects.filter(search.contains_q(Proposal, "养老服务")).explain()
     assert "proposals_proposal_search_text_bigrams" in plan
+
+
+def test_a_long_query_finds_its_proposal(users, proposals):
+    """A pasted title: more bigrams than the index is asked for (MAX_QUERY_BIGRAMS), still exactly the match."""
+    long_title = (
+        "关于加快推进粤港澳大湾区青年创新创业基地建设和完善配套服务政策体系以及人才住房保障措施的提案"
+    )
+    p = submitted(users, title=long_title)
+    assert len(search.bigrams(long_title)) > search.MAX_QUERY_BIGRAMS
+    assert found(users, long_title) == [p.title]
+    assert found(users, long_title[5:45]) == [p.title]
+    # one bigram more, which the index may not be asked for: the exact match still refuses it
+    assert found(users, long_title[5:45] + "甲") == []
