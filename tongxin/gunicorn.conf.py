@@ -22,9 +22,12 @@ preload_app = True
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then, so a slow leak in a library never grows without bound.
-max_requests = 5000
-max_requests_jitter = 500
+# Recycle workers now and then, so a slow leak in a library never grows without bound (the app's own memory is
+# flat: docs/benchmarks.md). Not often: each recycle starts a worker with cold caches, and closes its idle
+# keep-alive connections — a client sending on one at that instant sees "connection closed" (browsers resend;
+# the load test's client does not: at 5,000 a worker recycled every two minutes under load and lost a POST).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 20_000))
+max_requests_jitter = max_requests // 10
 # The client address behind a reverse proxy (the citizens' form limits by address): trust only the proxy.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
