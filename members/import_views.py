@@ -39,8 +39,7 @@ def import_upload(request):
             else:
                 return redirect("members:import_preview", pk=batch.pk)
     else:
-        own_current = selectors.own_terms(request.user).filter(is_current=True).first()
-        form = ImportUploadForm(initial={"term": own_current}, user=request.user)
+        form = ImportUploadForm(initial={"term": selectors.own_current_term(request.user)}, user=request.user)
     recent = ImportBatch.objects.visible_to(request.user).select_related("created_by", "term")[:10]
     return render(request, "members/import_upload.html", {"form": form, "recent": recent})
 

@@ -264,6 +264,11 @@ def own_terms(user):
     return Term.objects.filter(cppcc=Subquery(cppcc)).order_by("-number")
 
 
+def own_current_term(user) -> Term | None:
+    """The current term of the user's own CPPCC (`own_terms`): what a term select opens on."""
+    return own_terms(user).filter(is_current=True).first()
+
+
 def seats_during(first: dt.date, last: dt.date):
     """Seats of members, standing members, invited members and advisors (`CO_SIGNING_ROLES`; not observers) held
     at some time between `first` and `last` (a seat without dates lasts its term)."""

@@ -123,9 +123,7 @@ def _detail(request, person, revealed=None):
             "can_reveal": permissions.can(user, "reveal_sensitive", person),
             "can_list": permissions.can(user, "list", Person),
             "position_form": PositionForm() if permissions.can(user, "edit", person) else None,
-            "committee_form": CommitteeForm(
-                initial={"term": selectors.own_terms(user).filter(is_current=True).first()}, user=user
-            )
+            "committee_form": CommitteeForm(initial={"term": selectors.own_current_term(user)}, user=user)
             if permissions.can(user, "edit", person)
             else None,
         },

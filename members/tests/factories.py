@@ -27,6 +27,15 @@ class TermFactory(factory.django.DjangoModelFactory):
     is_current = True
 
 
+class PreviousTermFactory(TermFactory):
+    """The term before the current one (十三届, 2017–2021)."""
+
+    number = 13
+    start_date = dt.date(2017, 1, 1)
+    end_date = dt.date(2021, 12, 31)
+    is_current = False
+
+
 class SectorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Sector

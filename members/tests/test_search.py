@@ -15,7 +15,7 @@ from django.utils import timezone
 from members.models import Person, TermRole
 from proposals.tests.factories import draft
 
-from .factories import PersonFactory, TermFactory
+from .factories import PersonFactory, PreviousTermFactory, TermFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,13 +31,7 @@ def roster(orgs, users):
     current term, and one person of each kind the co-signer picker must include or leave out."""
     today = timezone.localdate()
     current = TermFactory(cppcc=orgs.city, number=14, is_current=True)
-    former = TermFactory(
-        cppcc=orgs.city,
-        number=13,
-        start_date=dt.date(2017, 1, 1),
-        end_date=dt.date(2021, 12, 31),
-        is_current=False,
-    )
+    former = PreviousTermFactory(cppcc=orgs.city)
     district = TermFactory(cppcc=orgs.district, number=7, is_current=True)
 
     def person(name, org, *seats):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from conftest import login_client
 from members.models import Person, Term, TermRole
 from members.services import person_create
-from members.tests.factories import TermFactory
+from members.tests.factories import PreviousTermFactory, TermFactory
 from organisations.tests.factories import OrganisationFactory
 
 from ..models import Proposal, ProposalStatus
@@ -234,13 +234,7 @@ def test_staff_enter_a_current_member_as_author_never_a_former_one(client, users
     from django.utils import timezone
 
     current = _seated(orgs, person_create(actor=None, check=False, owner_org=orgs.committee, name="王在任"))
-    old_term = TermFactory(
-        cppcc=orgs.city,
-        number=13,
-        start_date=dt.date(2017, 1, 1),
-        end_date=dt.date(2021, 12, 31),
-        is_current=False,
-    )
+    old_term = PreviousTermFactory(cppcc=orgs.city)
     former = person_create(actor=None, check=False, owner_org=orgs.committee, name="王离任")
     TermRole.objects.create(person=former, term=old_term, role="member")
     resigned = _seated(orgs, person_create(actor=None, check=False, owner_org=orgs.committee, name="王辞任"))

@@ -76,16 +76,10 @@ def _former_and_elsewhere(orgs):
     """A member whose seat in the city's current term ended, one who sat only in the city's last term, an observer,
     a person with no seat at all, and a district CPPCC's current member: none may author a city proposal."""
     from members.models import Term, TermRole
-    from members.tests.factories import TermFactory
+    from members.tests.factories import PreviousTermFactory, TermFactory
 
     term = Term.objects.get(cppcc=orgs.city, is_current=True)
-    old_term = TermFactory(
-        cppcc=orgs.city,
-        number=13,
-        start_date=dt.date(2017, 1, 1),
-        end_date=dt.date(2021, 12, 31),
-        is_current=False,
-    )
+    old_term = PreviousTermFactory(cppcc=orgs.city)
     district_term = TermFactory(cppcc=orgs.district, number=7, is_current=True)
     resigned, former, observer, no_seat, elsewhere = (
         PersonFactory(name=name, owner_org=orgs.committee)
