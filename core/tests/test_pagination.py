@@ -2,6 +2,8 @@
 PostgreSQL at province scale. Beyond the cap the page says so and asks for a filter; below it nothing changes."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core import pagination
@@ -104,9 +106,11 @@ def test_a_page_found_by_its_ids_first_holds_the_same_rows_in_the_same_order(
     assert narrow.num_pages == plain.num_pages > 0
     for number in plain.page_range:
         expected = [p.title for p in plain.page(number)]
-        got = narrow.page(number)
-        assert "IN (SELECT" in str(got.object_list.query)
-        assert [p.title for p in got] == expected and got[0].author.name
+        with CaptureQueriesContext(connection) as queries:
+            got = narrow.page(number)
+            titles = [p.title for p in got]
+        assert "IN (SELECT" in queries[0]["sql"]
+        assert titles == expected and got[0].author.name
 
 
 def test_the_proposal_list_pages_by_ids_first_newest_first(client, users, proposals):
@@ -114,3 +118,21 @@ def test_the_proposal_list_pages_by_ids_first_newest_first(client, users, propos
     html = client.get(reverse("proposals:list") + "?per_page=20").content.decode()
     assert html.index("关于第11项") < html.index("关于第10项") < html.index("关于第0项")
     assert "共 12 件" in html and all(f"关于第{i}项" in html for i in range(12))
+
+
+@pytest.mark.parametrize("extra, queries_expected", [(0, 1), (1, 2)])
+def test_a_first_page_that_holds_the_whole_list_is_not_counted(users, proposals, extra, queries_expected):
+    """The first page reads one row more than it shows: a list that fits is not counted (one query), one row
+    more and it is (two). Either way the page and the total are right."""
+    from proposals.models import Proposal
+
+    rows = Proposal.objects.filter(author=users["member"].person).order_by("title", "id")
+    total = rows.count()
+    with CaptureQueriesContext(connection) as queries:
+        page = pagination.CappedPaginator(rows, total - extra).page("1")
+        shown = list(page)
+    assert len(queries) == queries_expected
+    assert "COUNT" in queries[-1]["sql"] if extra else "COUNT" not in queries[0]["sql"]
+    assert page.paginator.count == total and page.paginator.num_pages == 1 + extra
+    assert [p.pk for p in shown] == [p.pk for p in rows[: total - extra]]
+    assert page.has_next() is bool(extra)

@@ -295,7 +295,8 @@ def test_coverage_query_count_is_fixed_for_many_persons(client, users, orgs, dja
         client.get(reverse("visits:coverage"))
     PersonFactory.create_batch(120, owner_org=orgs.committee)
     _visits(users, orgs, 10)
-    with django_assert_num_queries(len(few.captured_queries)):
+    # The few fit on the first page and are not counted; 120 more are counted once (one query), not per row.
+    with django_assert_num_queries(len(few.captured_queries) + 1):
         client.get(reverse("visits:coverage"))
 
 
