@@ -267,6 +267,39 @@ def test_merged_proposer_still_gets_the_reply(users, orgs, session):
     assert Proposal.objects.visible_to(users["advisor"]).filter(pk=main.pk).exists()
 
 
+def test_a_member_sees_each_of_their_proposals_once_whichever_way_it_is_theirs(users, orgs, session):
+    """Author, co-signer and proposer of a merged proposal at once: every proposal once, read without a join
+    over every proposal and no DISTINCT (`OwnedModel.person_q`: pk IN (… UNION ALL …))."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    advisor = f.seat(users["advisor"].person, role="advisor")
+    own = f.filed(users, orgs, title="本人提案")
+    cosigned = services.proposal_create_draft(
+        actor=users["advisor"], author=advisor, title="联名提案", body="正文"
+    )
+    services.cosigners_invite(
+        actor=users["advisor"],
+        proposal=cosigned,
+        persons=[users["member"].person],
+        deadline=timezone.now() + dt.timedelta(days=3),
+    )
+    services.cosigner_respond(actor=users["member"], proposal=cosigned, accept=True)
+    main = services.proposal_submit(
+        actor=users["advisor"],
+        proposal=services.proposal_create_draft(
+            actor=users["advisor"], author=advisor, title="主提案", body="正文"
+        ),
+    )
+    dup = f.submitted(users, title="被并案的提案")
+    services.proposal_merge(actor=users["staff"], proposal=dup, into=main)
+    f.submitted(users, author=advisor, title="他人提案")
+    with CaptureQueriesContext(connection) as queries:
+        titles = sorted(Proposal.objects.visible_to(users["member"]).values_list("title", flat=True))
+    assert titles == sorted(["本人提案", "联名提案", "主提案", "被并案的提案"])
+    assert "DISTINCT" not in queries[0]["sql"].upper() and "UNION ALL" in queries[0]["sql"].upper()
+
+
 def test_returned_proposal_can_be_revised_and_resubmitted(users, orgs):
     p = f.submitted(users)
     p = services.proposal_return(actor=users["staff"], proposal=p, note="请补充数据")
