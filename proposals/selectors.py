@@ -3,7 +3,8 @@
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -507,23 +508,57 @@ def _has_outcome(proposal) -> bool:
         return False
 
 
-def deadline_board(*, user):
-    """Overdue and nearly-due proposals grouped by lead (or split) unit, for staff and leaders."""
+BOARD_ROWS = 5  # the most urgent proposals of each kind a unit's card shows; the rest are one click away
+
+
+def deadline_board(*, user, rows: int | None = None) -> list[dict]:
+    """Overdue and nearly-due proposals (办理中) by lead (or split) unit, for staff and leaders: per unit how many
+    of each, and its `rows` most urgent of each — the rest are the proposal list filtered by the unit and the
+    deadline (`more_url`), whose numbers these are. Two queries, however many proposals are late: a province's
+    board is not thousands of rows on one page."""
+    rows = rows or BOARD_ROWS
     today = timezone.localdate()
-    base = Proposal.objects.visible_to(user).filter(status=ProposalStatus.HANDLING)
-    rows = (
-        Assignment.objects.filter(
-            proposal__in=base,
-            ended_at__isnull=True,
-            role__in=[AssignmentRole.LEAD, AssignmentRole.SPLIT],
-            proposal__reply_due__lte=today + dt.timedelta(days=NEARLY_DUE_DAYS),
-        )
-        .select_related("unit", "proposal__session__term")
-        .order_by("unit__name", "proposal__reply_due")
+    active = Assignment.objects.filter(
+        proposal__in=Proposal.objects.visible_to(user).filter(status=ProposalStatus.HANDLING),
+        ended_at__isnull=True,
+        role__in=LEAD_ROLES,
+        proposal__reply_due__lte=today + dt.timedelta(days=NEARLY_DUE_DAYS),
     )
+    late = Q(proposal__reply_due__lt=today)
+    counts = {
+        c["unit_id"]: c
+        for c in active.order_by()
+        .values("unit_id")
+        .annotate(
+            overdue=Count("proposal", distinct=True, filter=late),
+            soon=Count("proposal", distinct=True, filter=~late),
+        )
+    }
+    is_late = Case(When(late, then=Value(1)), default=Value(0))
+    urgent = (
+        active.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("unit_id"), is_late],
+                order_by=[F("proposal__reply_due").asc(), F("proposal_id").asc()],
+            )
+        )
+        .filter(rank__lte=rows)
+        .select_related("unit", "proposal__session__term")
+        .order_by("unit__name", "unit_id", "proposal__reply_due", "proposal_id")
+    )
+    url = reverse("proposals:list")
     board: dict = {}
-    for a in rows:
-        entry = board.setdefault(a.unit_id, {"unit": a.unit, "overdue": [], "soon": []})
+    for a in urgent:
+        entry = board.get(a.unit_id)
+        if entry is None:
+            n = counts.get(a.unit_id, {"overdue": 0, "soon": 0})
+            entry = board[a.unit_id] = {"unit": a.unit, "overdue": [], "soon": []}
+            for due in ("overdue", "soon"):
+                entry[f"{due}_count"] = n[due]
+                entry[f"{due}_url"] = (
+                    f"{url}?{urlencode({'unit': a.unit_id, 'unit_role': 'lead', 'due': due})}"
+                )
         (entry["overdue"] if a.proposal.reply_due < today else entry["soon"]).append(a.proposal)
     return list(board.values())
 

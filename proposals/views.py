@@ -625,6 +625,7 @@ def deadlines(request):
             "board": selectors.deadline_board(user=request.user),
             "today": timezone.localdate(),
             "days": selectors.NEARLY_DUE_DAYS,
+            "rows": selectors.BOARD_ROWS,
         },
     )
 

@@ -1,9 +1,11 @@
 """Pages: who sees what, the action forms, refusals, exports and fixed query counts."""
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import login_client
 from core.errors import DomainError
@@ -175,6 +177,35 @@ def test_deadline_board_lists_overdue_by_unit(client, users, orgs, session):
     login_client(client, users["leader"])
     page = client.get(reverse("proposals:deadlines")).content.decode()
     assert "市体育局" in page and "逾期" in page and p.title in page
+
+
+def test_deadline_board_shows_each_units_most_urgent_and_links_to_all(
+    client, users, orgs, session, monkeypatch
+):
+    """A unit with more late proposals than the board shows: its card counts them all, lists the most overdue
+    first, and its "全部" link opens the proposal list with exactly that many."""
+    import datetime as dt
+
+    from .. import selectors
+
+    monkeypatch.setattr(selectors, "BOARD_ROWS", 2)
+    today = timezone.localdate()
+    late = [f.handling(users, orgs, title=f"逾期提案{i}") for i in range(3)]
+    soon = f.handling(users, orgs, title="临期提案")
+    for i, p in enumerate(late):
+        Proposal.objects.filter(pk=p.pk).update(reply_due=today - dt.timedelta(days=10 - i))
+    Proposal.objects.filter(pk=soon.pk).update(reply_due=today + dt.timedelta(days=3))
+    login_client(client, users["leader"])
+    page = client.get(reverse("proposals:deadlines")).content.decode()
+    assert "逾期 3" in page and "临期 1" in page
+    assert (
+        page.index("逾期提案0") < page.index("逾期提案1") and "逾期提案2" not in page and "临期提案" in page
+    )
+    more = re.search(r'href="([^"]*due=overdue[^"]*)">全部逾期 3 件', page).group(1).replace("&amp;", "&")
+    listed = client.get(more).content.decode()
+    assert (
+        all(f"逾期提案{i}" in listed for i in range(3)) and "临期提案" not in listed and "共 3 件" in listed
+    )
 
 
 def test_person_section_lists_proposals_and_outcome(rf, users, orgs, session):
