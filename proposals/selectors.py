@@ -508,7 +508,7 @@ def _has_outcome(proposal) -> bool:
         return False
 
 
-BOARD_ROWS = 5  # the most urgent proposals of each kind a unit's card shows; the rest are one click away
+BOARD_ROWS = 3  # the most urgent proposals of each kind a unit's card shows; the rest are one click away
 
 
 def deadline_board(*, user, rows: int | None = None) -> list[dict]:
@@ -545,6 +545,7 @@ def deadline_board(*, user, rows: int | None = None) -> list[dict]:
         )
         .filter(rank__lte=rows)
         .select_related("unit", "proposal__session__term")
+        .defer("proposal__body", "proposal__search_text", "proposal__review_note", "proposal__origin_note")
         .order_by("unit__name", "unit_id", "proposal__reply_due", "proposal_id")
     )
     url = reverse("proposals:list")
