@@ -40,6 +40,12 @@ def unit_roles(user, proposal) -> set[str]:
     """The roles the user's unit holds in the proposal's active assignments."""
     if user.role != Role.UNIT or not user.organisation_id:
         return set()
+    if "assignments" in getattr(proposal, "_prefetched_objects_cache", {}):  # the detail page loaded them
+        return {
+            a.role
+            for a in proposal.assignments.all()
+            if a.unit_id == user.organisation_id and a.ended_at is None
+        }
     return set(
         proposal.assignments.filter(unit_id=user.organisation_id, ended_at__isnull=True).values_list(
             "role", flat=True
