@@ -137,7 +137,15 @@ def activity_detail(request, pk: int):
     activity = selectors.activity_detail(user=user, pk=pk)
     mine = None
     if user.is_person:
-        mine = Invitation.objects.filter(activity=activity, person__user=user).first()
+        mine = (
+            Invitation.objects.visible_to(user)
+            .filter(activity=activity, person__user=user)
+            .select_related("person")
+            .first()
+        )
+        if mine is not None:  # the answer buttons' checks read it: no second look-up of either
+            mine._visible_cache = (user.pk, True)
+            mine.activity = activity
     briefings = selectors.briefing_list(user=user).filter(activity=activity)
     return render(
         request,

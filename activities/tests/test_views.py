@@ -197,6 +197,27 @@ def test_member_answers_from_the_phone_page(client, member, my_invitation):
     assert my_invitation.status == S.LEAVE_REQUESTED
 
 
+def test_a_members_activity_page_shows_their_answer_buttons_reading_their_invitation_once(
+    client, member, my_invitation, django_assert_num_queries
+):
+    """The invitation the buttons belong to is read once, with its person; the buttons' checks do not look it,
+    its person or its activity up again (was three more queries on every member's activity page)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(member)
+    url = reverse("activities:detail", args=[my_invitation.activity_id])
+    client.get(url)  # warm-up: content types, the unread badge
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url).content.decode()
+    assert "确认参加" in html and "不参加" in html and "请假" in html
+    invitation_reads = [
+        q for q in queries if 'FROM "activities_invitation"' in q["sql"] and "COUNT" not in q["sql"]
+    ]
+    assert len(invitation_reads) == 1
+    assert not [q for q in queries if q["sql"].startswith('SELECT "members_person"')]
+
+
 def test_qr_check_in_page_refuses_a_forged_code_in_chinese(client, member):
     client.force_login(member)
     response = client.post(reverse("activities:checkin", args=["1:forged:code"]))
