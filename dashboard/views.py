@@ -1,5 +1,6 @@
 """Pages of the dashboard: the leaders' overview and, on a leader's home page, its key figures."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
@@ -74,6 +75,7 @@ def overview(request):
             "show_minimums": _has_archives(),
             "can_summary": permissions.can(request.user, "view", WorkSummary),
             "query": urlencode({"year": filters.year, **filters.scope_params}),
+            "cache_seconds": settings.TONGXIN_OVERVIEW_CACHE_SECONDS,
         },
     )
 

@@ -300,6 +300,33 @@ def test_the_figures_are_counted_once_a_minute_and_the_page_says_when(
     assert client.get(url).context["data"].figures[0].hint == "签到 7 / 受邀 11 人次"
 
 
+def test_the_panels_are_rendered_once_per_count_and_anew_with_the_next(client, orgs, users, settings):
+    """The panels' HTML is kept as long as the figures it shows (same user, filters, script and count): a
+    reload within the minute shows the same panels, the next count shows its own numbers."""
+    import re
+
+    from django.core.cache import cache
+
+    settings.TONGXIN_OVERVIEW_CACHE_SECONDS = 60
+    gen.build(orgs, users)
+    client.force_login(users["leader"])
+    url = reverse("dashboard:overview") + f"?year={gen.YEAR}"
+
+    def panels():
+        html = client.get(url).content.decode()
+        return re.search(
+            r'<div class="panels">(.*?)<section class="card panel" id="panel-minimums"', html, re.S
+        )[1]
+
+    first = panels()
+    assert "受邀" in first or "签到" in first
+    gen._invite(gen._activity(orgs, gen.at(2025, 7, 1)), users["member"].person, "checked_in")
+    assert panels() == first  # within the minute: the counted figures, rendered once
+    # The counted figures expire (the panels' HTML may outlive them in the cache): the new count's panels show.
+    cache.delete(f"dashboard:overview:{users['leader'].pk}:{gen.YEAR}:::")
+    assert panels() != first
+
+
 def test_cached_figures_are_per_user_and_per_filter(client, orgs, users, settings):
     settings.TONGXIN_OVERVIEW_CACHE_SECONDS = 60
     gen.build(orgs, users)
