@@ -274,7 +274,7 @@ def test_a_member_sees_each_of_their_proposals_once_whichever_way_it_is_theirs(u
     from django.test.utils import CaptureQueriesContext
 
     advisor = f.seat(users["advisor"].person, role="advisor")
-    own = f.filed(users, orgs, title="本人提案")
+    f.filed(users, orgs, title="本人提案")
     cosigned = services.proposal_create_draft(
         actor=users["advisor"], author=advisor, title="联名提案", body="正文"
     )
