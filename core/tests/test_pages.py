@@ -64,6 +64,11 @@ def test_menu_only_shows_what_the_role_may_view(client, users):
     client.force_login(users["admin"])
     html = client.get("/").content.decode()
     assert "用户管理" in html and "敏感信息访问记录" in html
+    # Each role's menu is built once per process: the member's after the admin's is still the member's, and
+    # the item of the page shown is marked wherever the menu was built.
+    client.force_login(users["member"])
+    html = client.get(reverse("proposals:list")).content.decode()
+    assert "用户管理" not in html and f'<a href="{reverse("proposals:list")}" class="active">提案</a>' in html
 
 
 def test_home_shows_sections_from_apps_in_order_above_the_cards(client, users, monkeypatch):
