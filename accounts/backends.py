@@ -9,5 +9,12 @@ class UserBackend(ModelBackend):
     def get_user(self, user_id):
         from .models import User
 
-        user = User._default_manager.select_related("organisation", "person").filter(pk=user_id).first()
+        # Not the person's encrypted address: decrypting personal data on every page for nothing (the pages
+        # that show it read it when they do).
+        user = (
+            User._default_manager.select_related("organisation", "person")
+            .defer("person__address")
+            .filter(pk=user_id)
+            .first()
+        )
         return user if user is not None and self.user_can_authenticate(user) else None

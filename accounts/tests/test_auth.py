@@ -125,3 +125,20 @@ def test_create_api_token_command_prints_a_working_token(users):
     key = out.getvalue().strip()
     assert key.startswith("tx_")
     assert ApiToken.objects.get(key_hash=ApiToken.hash(key)).user == users["staff"]
+
+
+def test_the_signed_in_user_is_loaded_without_decrypting_their_address(users, monkeypatch):
+    """Every page loads the signed-in user with their person; the encrypted address is not decrypted for it,
+    and is still there, decrypted, when a page reads it."""
+    from core import crypto
+    from members.models import Person
+
+    from ..backends import UserBackend
+
+    Person.objects.filter(pk=users["member"].person.pk).update(address="香港中环皇后大道中1号")
+    decrypted = []
+    real = crypto.decrypt
+    monkeypatch.setattr(crypto, "decrypt", lambda token: decrypted.append(token) or real(token))
+    user = UserBackend().get_user(users["member"].pk)
+    assert user.person.name and decrypted == []
+    assert user.person.address == "香港中环皇后大道中1号" and len(decrypted) == 1
