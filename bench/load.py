@@ -7,7 +7,10 @@ to docs/benchmarks.md by bench/run.py). Bounded in time and users; traffic only 
   100 users with think time for `BENCH_LOAD_SECONDS` (default 90), then the same mix with no think time
   (`BENCH_SATURATE_USERS`, default 20, for `BENCH_SATURATE_SECONDS`, default 60): the throughput. Users arrive
   at `BENCH_LOAD_SPAWN_RATE` a second (default 2) and each phase is measured after all have arrived.
-  `BENCH_LOAD_REUSE=1` keeps the previous run's database (only migrated), to measure a change quickly.
+  `BENCH_LOAD_REUSE=1` keeps the previous run's database (only migrated), to profile a change quickly — not to
+  compare figures: each run answers ~600–1,200 invitations and the next reads a different year (reruns measured
+  20–27 % more requests a second than the fresh run before them at stops 18 and 19, 2 % once the member pages got
+  cheaper). Figures to compare come from fresh data, as `make bench` runs it.
 - writers: SQLite (WAL, the default single-machine database), committee-scale data, 20 members answering
   invitations with no think time: every "database is locked" that reaches a user is counted.
 
@@ -164,9 +167,32 @@ def run_locust(phase: str = "") -> dict:
     return {"phase": phase, "users": users, "seconds": seconds, "rows": rows, "load": os.getloadavg()[0]}
 
 
-def report(results) -> str:
+def cpu_yardstick() -> float:
+    """CPU milliseconds of one sign-in's password hash (argon2 with Django's parameters), median of three, taken
+    before the servers start: machines of the same kind here differ two-fold in CPU speed (stop 18's: 160 ms,
+    stop 19's: 306 ms), and requests a second mean little without it."""
+    import statistics
+
+    import argon2
+
+    hasher = argon2.PasswordHasher(time_cost=2, memory_cost=102_400, parallelism=8)
+    times = []
+    for _ in range(3):
+        started = time.process_time()
+        hasher.hash("Tongxin@2025")
+        times.append((time.process_time() - started) * 1000)
+    return statistics.median(times)
+
+
+def report(results, yardstick: float) -> str:
     locked = sum((VAR / f"server{i}.log").read_text().count("database is locked") for i in range(2))
-    lines = [f"## Load test: {MODE}", ""]
+    lines = [
+        f"## Load test: {MODE}",
+        "",
+        f"CPU yardstick of this machine: one argon2 sign-in hash {yardstick:.0f} ms of CPU (`bench/load.py "
+        "cpu_yardstick`; stop 18's machine 160 ms, stop 19's 306 ms: throughput scales inversely with it).",
+        "",
+    ]
     for result in results:
         if MODE == "writers":
             lines.append(
@@ -203,6 +229,7 @@ def report(results) -> str:
 
 
 def main() -> None:
+    yardstick = cpu_yardstick()
     if os.environ.get("BENCH_LOAD_REUSE") and (VAR / "static").exists():
         manage("migrate", "-v0")  # the data of the previous run, brought up to date (profiling a change)
     else:
@@ -214,7 +241,7 @@ def main() -> None:
             results.append(run_locust("saturate"))
     finally:
         stop(procs)
-    text = report(results)
+    text = report(results, yardstick)
     (ROOT / "var" / f"bench-load-{MODE}.md").write_text(text)
     print(text)
 
