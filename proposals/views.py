@@ -610,8 +610,13 @@ def unit_work(request):
     """A handling unit's own list: assigned proposals with deadlines."""
     if request.user.role != Role.UNIT:
         return redirect("proposals:list")
-    rows = selectors.unit_worklist(user=request.user)
-    return render(request, "proposals/unit_work.html", {"rows": rows, "today": timezone.localdate()})
+    # Soonest deadline first, 50 a page: a department handling hundreds of proposals a year is not one page.
+    page = paginate(request, selectors.unit_worklist(user=request.user), per_page=50)
+    return render(
+        request,
+        "proposals/unit_work.html",
+        {"page": page, "query": query_without_page(request), "today": timezone.localdate()},
+    )
 
 
 @login_required

@@ -100,6 +100,24 @@ def test_unit_worklist_shows_only_assigned_with_deadlines(client, users, orgs, s
     assert mine.title in page and f"{mine.reply_due:%Y-%m-%d}" in page
 
 
+def test_unit_worklist_pages_soonest_deadline_first(client, users, orgs, session):
+    """A department's work list is paged (50 a page, or as chosen): 21 proposals at 20 a page are two pages,
+    the soonest deadlines on the first."""
+    import datetime as dt
+
+    today = timezone.localdate()
+    rows = [f.handling(users, orgs, title=f"承办提案{i:02d}", co=False) for i in range(21)]
+    for i, p in enumerate(rows):
+        Proposal.objects.filter(pk=p.pk).update(reply_due=today + dt.timedelta(days=i))
+    login_client(client, users["unit"])
+    first = client.get(reverse("proposals:unit_work") + "?per_page=20").content.decode()
+    second = client.get(reverse("proposals:unit_work") + "?per_page=20&page=2").content.decode()
+    assert (
+        "共 21 条" in first and "承办提案00" in first and "承办提案19" in first and "承办提案20" not in first
+    )
+    assert "承办提案20" in second and "承办提案00" not in second
+
+
 @pytest.mark.parametrize("n", [3, 12])
 def test_list_query_count_does_not_grow_with_rows(client, users, orgs, n, django_assert_max_num_queries):
     f.many(users, orgs, n)
