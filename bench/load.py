@@ -169,8 +169,8 @@ def run_locust(phase: str = "") -> dict:
 
 def cpu_yardstick() -> float:
     """CPU milliseconds of one sign-in's password hash (argon2 with Django's parameters), median of three, taken
-    before the servers start: machines of the same kind here differ two-fold in CPU speed (stop 18's: 160 ms,
-    stop 19's: 306 ms), and requests a second mean little without it."""
+    before the servers start: machines of the same kind here differ two-fold in CPU speed (stop 19's: 260 ms;
+    stop 18's, from a sign-in's CPU then: about 160 ms), and requests a second mean little without it."""
     import statistics
 
     import argon2
@@ -190,7 +190,8 @@ def report(results, yardstick: float) -> str:
         f"## Load test: {MODE}",
         "",
         f"CPU yardstick of this machine: one argon2 sign-in hash {yardstick:.0f} ms of CPU (`bench/load.py "
-        "cpu_yardstick`; stop 18's machine 160 ms, stop 19's 306 ms: throughput scales inversely with it).",
+        "cpu_yardstick`; stop 19's machine 260 ms, stop 18's about 160 ms: requests a second scale inversely with "
+        "it).",
         "",
     ]
     for result in results:
