@@ -514,7 +514,7 @@ BOARD_ROWS = 3  # the most urgent proposals of each kind a unit's card shows; th
 def deadline_board(*, user, rows: int | None = None) -> list[dict]:
     """Overdue and nearly-due proposals (办理中) by lead (or split) unit, for staff and leaders: per unit how many
     of each, and its `rows` most urgent of each — the rest are the proposal list filtered by the unit and the
-    deadline (`more_url`), whose numbers these are. Two queries, however many proposals are late: a province's
+    deadline (`overdue_url`, `soon_url`), whose numbers these are. Two queries, however many proposals are late: a province's
     board is not thousands of rows on one page."""
     rows = rows or BOARD_ROWS
     today = timezone.localdate()
@@ -553,7 +553,7 @@ def deadline_board(*, user, rows: int | None = None) -> list[dict]:
     for a in urgent:
         entry = board.get(a.unit_id)
         if entry is None:
-            n = counts.get(a.unit_id, {"overdue": 0, "soon": 0})
+            n = counts[a.unit_id]  # a unit with a row here has been counted
             entry = board[a.unit_id] = {"unit": a.unit, "overdue": [], "soon": []}
             for due in ("overdue", "soon"):
                 entry[f"{due}_count"] = n[due]
